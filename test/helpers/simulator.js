@@ -1,0 +1,63 @@
+// @ts-check
+'use strict';
+/** Starts the AMPAREX simulator on loopback for a test file and talks to its control routes. */
+const { createSimulator } = require('../../simulator/server');
+const demo = require('../../simulator/demo-config.json');
+
+const DEMO_TENANT = demo.tenants[0];
+/** An alias with the characters that must be percent-encoded in a path. */
+const SLASH_ALIAS = 'pa-b/xq7=_tenant==';
+
+/** Demo tenant plus test tenants: one with `/` and `=` in its alias, one without API, a weak password. */
+function testConfig(/** @type {Record<string, unknown>} */ overrides = {}) {
+	return {
+		tokenValiditySeconds: 3600,
+		tenants: [
+			{ ...DEMO_TENANT, lockAfterFailedLogins: 3 },
+			{ ...DEMO_TENANT, alias: SLASH_ALIAS },
+			{ ...DEMO_TENANT, alias: 'no-api-tenant=', apiActivated: false },
+			{ ...DEMO_TENANT, alias: 'weak-password-tenant=', serviceAccount: { username: 'weak', password: 'short' } },
+			{ ...DEMO_TENANT, alias: 'tiny-quota-tenant=', callLimit: 3 },
+		],
+		...overrides,
+	};
+}
+
+async function startSimulator(/** @type {any} */ config = testConfig()) {
+	const simulator = createSimulator(config);
+	const baseUrl = await simulator.listen(0, '127.0.0.1');
+	const origin = new URL(baseUrl).origin;
+	const control = async (/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) => {
+		const response = await fetch(`${origin}/__simulator/${path}`, {
+			method,
+			headers: { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		return await response.json();
+	};
+	return {
+		baseUrl,
+		origin,
+		state: simulator.state,
+		close: () => simulator.close(),
+		stats: () => control('GET', 'stats'),
+		reset: (/** @type {unknown} */ body) => control('POST', 'reset', body),
+		fault: (/** @type {unknown} */ fault) => control('POST', 'faults', fault),
+		expireTokens: () => control('POST', 'tokens/expire'),
+	};
+}
+
+/** Credential data for the demo tenant. */
+function demoCredential(/** @type {string} */ baseUrl, /** @type {Record<string, unknown>} */ overrides = {}) {
+	return {
+		baseUrl,
+		alias: DEMO_TENANT.alias,
+		username: DEMO_TENANT.serviceAccount.username,
+		password: DEMO_TENANT.serviceAccount.password,
+		branchId: '',
+		ignoreSslIssues: false,
+		...overrides,
+	};
+}
+
+module.exports = { startSimulator, testConfig, demoCredential, DEMO_TENANT, SLASH_ALIAS };
