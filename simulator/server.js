@@ -9,6 +9,7 @@
  * like a Spring application would, and README.md says so.
  */
 const http = require('node:http');
+const https = require('node:https');
 const crypto = require('node:crypto');
 
 const BASE_PATH = '/amparex/webaxapi';
@@ -120,6 +121,9 @@ class SimulatorState {
 	}
 
 	reset() {
+		/** Every token handed out since the last reset; in-process only, for tests that hunt for leaks. */
+		/** @type {string[]} */
+		this.issuedTokens = [];
 		/** @type {Map<string, Session>} */
 		this.sessions = new Map();
 		/** @type {Map<string, number>} */
@@ -156,6 +160,7 @@ class SimulatorState {
 		const value = crypto.randomBytes(24).toString('base64url');
 		const expiresAt = Date.now() + this.tokenValiditySeconds * 1000;
 		this.sessions.set(value, { alias: tenant.alias, user, branchId, expiresAt });
+		this.issuedTokens.push(value);
 		return { expiryTime: dateTime(expiresAt), value };
 	}
 
@@ -526,19 +531,23 @@ async function handle(
 
 /**
  * Creates a simulator. `listen(port, host)` resolves with its base URL
- * (`http://127.0.0.1:<port>/amparex/webaxapi`).
+ * (`http://127.0.0.1:<port>/amparex/webaxapi`); with `tls` (key and certificate) it serves HTTPS.
  * @param {Config} config
+ * @param {{ tls?: { key: string | Buffer, cert: string | Buffer } }} [options]
  */
-function createSimulator(config) {
+function createSimulator(config, options = {}) {
 	const state = new SimulatorState(config);
 	/** @type {Set<import('node:net').Socket>} */
 	const sockets = new Set();
-	const server = http.createServer((req, res) => {
+	/** @type {http.RequestListener} */
+	const listener = (req, res) => {
 		handle(state, req, res).catch((error) => {
 			if (!res.headersSent) sendError(res, 500, String(error?.message ?? error), req.url ?? '');
 			else res.destroy();
 		});
-	});
+	};
+	const server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
+	const scheme = options.tls ? 'https' : 'http';
 	server.on('connection', (socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
@@ -552,7 +561,7 @@ function createSimulator(config) {
 				server.once('error', reject);
 				server.listen(port, host, () => {
 					const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-					resolve(`http://${host}:${address.port}${BASE_PATH}`);
+					resolve(`${scheme}://${host}:${address.port}${BASE_PATH}`);
 				});
 			});
 		},

@@ -9,7 +9,7 @@
  * credential, and resolving the generic `authenticate` expressions.
  */
 const util = require('node:util');
-const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
 const { ICredentialsHelper, LoggerProxy, Workflow } = require('n8n-workflow');
 
 const { AmparexApi } = require('../../credentials/AmparexApi.credentials');
@@ -214,12 +214,8 @@ class N8nInstance {
 		this.store.save(id, { sessionToken: '', ...data });
 	}
 
-	/**
-	 * Runs nodes in a chain (each feeds the next) on the given input items.
-	 * @param {NodeSpec[]} chain
-	 * @param {Array<Record<string, unknown>>} [inputs]
-	 */
-	async run(chain, inputs = [{}]) {
+	/** @param {NodeSpec[]} chain */
+	workflow(chain) {
 		const nodes = chain.map((spec, index) => ({
 			id: `node-${index}`,
 			name: spec.name,
@@ -235,14 +231,12 @@ class N8nInstance {
 		for (let i = 0; i < nodes.length - 1; i++) {
 			connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 		}
-		const workflow = new Workflow({ id: 'wf', name: 'test', nodes, connections, nodeTypes, active: false });
-		const executionId = String(++this.executions);
-		const hooks = new ExecutionLifecycleHooks('manual', executionId, /** @type {any} */ ({ id: 'wf', nodes, connections }));
-		/** @type {Promise<import('n8n-workflow').IRun>} */
-		const finished = new Promise((resolve) => {
-			hooks.addHandler('workflowExecuteAfter', (/** @type {any} */ run) => resolve(run));
-		});
-		const additionalData = /** @type {any} */ ({
+		return { nodes, connections, workflow: new Workflow({ id: 'wf', name: 'test', nodes, connections, nodeTypes, active: false }) };
+	}
+
+	/** @param {any} hooks */
+	additionalData(hooks, /** @type {string} */ executionId) {
+		return /** @type {any} */ ({
 			hooks,
 			credentialsHelper: this.credentialsHelper,
 			executionId,
@@ -254,6 +248,21 @@ class N8nInstance {
 			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting/',
 			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test/',
 			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting/',
+		});
+	}
+
+	/**
+	 * Runs nodes in a chain (each feeds the next) on the given input items.
+	 * @param {NodeSpec[]} chain
+	 * @param {Array<Record<string, unknown>>} [inputs]
+	 */
+	async run(chain, inputs = [{}]) {
+		const { nodes, connections, workflow } = this.workflow(chain);
+		const executionId = String(++this.executions);
+		const hooks = new ExecutionLifecycleHooks('manual', executionId, /** @type {any} */ ({ id: 'wf', nodes, connections }));
+		/** @type {Promise<import('n8n-workflow').IRun>} */
+		const finished = new Promise((resolve) => {
+			hooks.addHandler('workflowExecuteAfter', (/** @type {any} */ run) => resolve(run));
 		});
 		const runExecutionData = {
 			startData: {},
@@ -268,9 +277,17 @@ class N8nInstance {
 				],
 			},
 		};
+		const additionalData = this.additionalData(hooks, executionId);
 		const execute = new WorkflowExecute(additionalData, 'manual', /** @type {any} */ (runExecutionData));
 		await execute.processRunExecutionData(workflow);
 		return new ExecutionResult(await finished);
+	}
+
+	/** The editor's branch list of Switch Branch, through n8n-core's LoadOptionsContext. */
+	async searchBranches(/** @type {string | undefined} */ filter, /** @type {string | undefined} */ paginationToken) {
+		const { nodes, workflow } = this.workflow([{ name: 'AMPAREX', parameters: { operation: 'switchBranch' } }]);
+		const context = new LoadOptionsContext(workflow, nodes[0], this.additionalData(undefined, 'editor'), 'parameters.branchId');
+		return await new AmparexLogin().methods.listSearch.searchBranches.call(/** @type {any} */ (context), filter, paginationToken);
 	}
 }
 

@@ -1,7 +1,22 @@
 // @ts-check
 'use strict';
 /** Starts the AMPAREX simulator on loopback for a test file and talks to its control routes. */
+const https = require('node:https');
 const { createSimulator } = require('../../simulator/server');
+
+/** fetch() for http; for the self-signed https simulator a plain request that trusts it. */
+function request(/** @type {string} */ url, /** @type {{ method: string, headers: Record<string,string>, body?: string }} */ init) {
+	if (url.startsWith('http:')) return fetch(url, init);
+	return new Promise((resolve, reject) => {
+		const req = https.request(url, { ...init, rejectUnauthorized: false }, (res) => {
+			let text = '';
+			res.on('data', (chunk) => (text += chunk));
+			res.on('end', () => resolve({ json: async () => JSON.parse(text) }));
+		});
+		req.on('error', reject);
+		req.end(init.body);
+	});
+}
 const demo = require('../../simulator/demo-config.json');
 
 const DEMO_TENANT = demo.tenants[0];
@@ -23,12 +38,12 @@ function testConfig(/** @type {Record<string, unknown>} */ overrides = {}) {
 	};
 }
 
-async function startSimulator(/** @type {any} */ config = testConfig()) {
-	const simulator = createSimulator(config);
+async function startSimulator(/** @type {any} */ config = testConfig(), /** @type {any} */ options = {}) {
+	const simulator = createSimulator(config, options);
 	const baseUrl = await simulator.listen(0, '127.0.0.1');
 	const origin = new URL(baseUrl).origin;
 	const control = async (/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) => {
-		const response = await fetch(`${origin}/__simulator/${path}`, {
+		const response = await request(`${origin}/__simulator/${path}`, {
 			method,
 			headers: { 'content-type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),

@@ -36,7 +36,7 @@ export async function execute(
 		this,
 		credentials,
 		{ method: 'POST', path: '/protected/changeUser', qs: { pincode } },
-		{ ...options, secrets: [pincode] },
+		{ ...options, secrets: [pincode], sentLogin: 'pincode' },
 	);
 	return tokenOutput(response);
 }

@@ -101,7 +101,7 @@ export async function execute(
 		this,
 		credentials,
 		{ method: 'POST', path: BRANCH_LOGIN_PATH, qs: branchLoginQuery({ username, password, branchId }) },
-		{ ...options, secrets: [password] },
+		{ ...options, secrets: [password], sentLogin: 'branchLogin' },
 	);
 	return { ...tokenOutput(response), branchId };
 }

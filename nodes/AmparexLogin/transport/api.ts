@@ -20,6 +20,7 @@ export interface CallOptions {
 	allowEmpty?: boolean;
 	/** Further values to keep out of error messages (a pincode, another user's password). */
 	secrets?: string[];
+	sentLogin?: ErrorContext['sentLogin'];
 }
 
 /** A call on a given token goes around n8n's credential handling: a 401 must not log in again. */
@@ -49,6 +50,7 @@ export async function amparexApiRequest(
 	const context: ErrorContext = {
 		phase: 'call',
 		explicitToken: token !== '',
+		sentLogin: options.sentLogin,
 		timeoutMs: http.timeout,
 		secrets: [credentials.password, credentials.sessionToken, token, ...(options.secrets ?? [])],
 	};

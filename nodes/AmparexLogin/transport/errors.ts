@@ -25,6 +25,8 @@ export interface ErrorContext {
 	phase: 'login' | 'branch' | 'call';
 	/** The call used a token from Options → Token instead of the credential's session. */
 	explicitToken?: boolean;
+	/** The call itself carries a login (Change User's pincode, Switch Branch's user): a 401 may mean it. */
+	sentLogin?: 'pincode' | 'branchLogin';
 	timeoutMs?: number;
 	/** Values that must never be shown (password, pincode, tokens); replaced by "***". */
 	secrets?: Array<string | undefined>;
@@ -135,6 +137,24 @@ function fromStatus(status: number, context: ErrorContext, detail: string): Ampa
 					'loginRejected',
 					'AMPAREX rejected the switch to the Branch ID of the credential',
 					'The login worked, but AMPAREX did not let this user log in to the branch set in the credential. Check the Branch ID, and that the user may work in that branch, or leave Branch ID empty.' + said,
+					status,
+				);
+			}
+			if (context.sentLogin === 'pincode') {
+				return new AmparexError(
+					'loginRejected',
+					'AMPAREX rejected the pincode (401)',
+					'No AMPAREX user has this pincode. Check the pincode (Who Am I shows its length as pinCodeLength).' +
+						(context.explicitToken ? ' If it is right, the token given in Options → Token has expired or was logged out.' : ''),
+					status,
+				);
+			}
+			if (context.sentLogin === 'branchLogin') {
+				return new AmparexError(
+					'loginRejected',
+					'AMPAREX rejected the branch login: wrong username or password (401)',
+					'Check the username and password of the AMPAREX user chosen under AMPAREX User (by default those of the credential).' +
+						(context.explicitToken ? ' If they are right, the token given in Options → Token has expired or was logged out.' : ''),
 					status,
 				);
 			}

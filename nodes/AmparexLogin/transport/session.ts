@@ -19,7 +19,7 @@ export const REJECTED_LOGIN_HOLD_MS = 10 * 60_000;
  * A fresh login is handed to callers that still read an empty token for this long: executions
  * that started while it ran read the credential before n8n stored the new token.
  */
-export const FRESH_LOGIN_SHARE_MS = 60_000;
+export const FRESH_LOGIN_SHARE_MS = 10_000;
 
 interface Session {
 	token: SecurityToken;
