@@ -18,11 +18,19 @@ const { AmparexLogin } = require('../../nodes/AmparexLogin/AmparexLogin.node');
 const NODE_TYPE = 'n8n-nodes-amparex.amparexLogin';
 const CALLER_TYPE = 'test.credentialCaller';
 
-/** Log lines n8n core writes during the tests, to check that no secret reaches them. */
+/** Log lines n8n core writes during the tests (its logger and the process output), to check that no secret reaches them. */
 const logLines = /** @type {string[]} */ ([]);
 const capture = (/** @type {string} */ level) => (/** @type {string} */ message, /** @type {unknown} */ meta) => {
 	logLines.push(`${level} ${message} ${meta === undefined ? '' : util.inspect(meta, { depth: 8 })}`);
 };
+// n8n-core's ErrorReporter writes through winston straight to the process output: keep a copy.
+for (const stream of [process.stdout, process.stderr]) {
+	const write = stream.write.bind(stream);
+	stream.write = /** @type {any} */ ((/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
+		logLines.push(String(chunk));
+		return write(chunk, ...rest);
+	});
+}
 LoggerProxy.init(
 	/** @type {any} */ ({
 		error: capture('error'),
