@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-const { N8nInstance, serializeError, logLines } = require('./helpers/n8n');
+const { N8nInstance, serializeError, logLines, logSettled, waitForLog } = require('./helpers/n8n');
 const { startSimulator, testConfig, demoCredential, DEMO_TENANT } = require('./helpers/simulator');
 const { record, printReport } = require('./helpers/report');
 
@@ -34,7 +34,8 @@ function n8nWith(/** @type {Record<string, unknown>} */ overrides = {}) {
 }
 
 /** No password, pincode or token of this test in the error, the saved execution or the log. */
-function expectNoSecrets(/** @type {any} */ result, /** @type {string[]} */ extra = []) {
+async function expectNoSecrets(/** @type {any} */ result, /** @type {string[]} */ extra = []) {
+	await logSettled();
 	const places = {
 		error: serializeError(result.error),
 		savedExecution: result.saved(),
@@ -64,8 +65,8 @@ describe('wrong password', () => {
 		expect(stats.logins).toEqual({ succeeded: 0, failed: 1, withCredentialsInUrl: 0 });
 		expect(stats.totalRequests).toBe(1);
 		// n8n core logged the failure (so the log check below has something to search)
-		expect(logLines.join('\n')).toContain('AMPAREX rejected the login');
-		expectNoSecrets(result, ['Wrong-Passw0rd!one']);
+		expect(await waitForLog('AMPAREX rejected the login')).toBe(true);
+		await expectNoSecrets(result, ['Wrong-Passw0rd!one']);
 	});
 
 	test('with Continue On Fail every item gets the error, paired, still one attempt', async () => {
@@ -79,7 +80,7 @@ describe('wrong password', () => {
 			expect(item.pairedItem).toEqual({ item: index });
 		});
 		expect((await sim.stats()).logins.failed).toBe(1);
-		expectNoSecrets(result, ['Wrong-Passw0rd!two']);
+		await expectNoSecrets(result, ['Wrong-Passw0rd!two']);
 	});
 
 	test('later executions and other nodes do not send it again, so the account is not locked', async () => {
@@ -106,7 +107,7 @@ describe('wrong password', () => {
 		const result = await n8n.run([whoAmI]);
 		expect(result.error.message).toBe('AMPAREX rejected the login: wrong username or password');
 		expect(result.error.description).toMatch(/password policy/);
-		expectNoSecrets(result, ['short']);
+		await expectNoSecrets(result, ['short']);
 	});
 
 	test('a password outside Latin-1 is refused before any request', async () => {
@@ -116,7 +117,7 @@ describe('wrong password', () => {
 			'The password of the AMPAREX API credential contains characters that cannot be sent to AMPAREX',
 		);
 		expect((await sim.stats()).totalRequests).toBe(0);
-		expectNoSecrets(result, ['Hasło-😀-2024!']);
+		await expectNoSecrets(result, ['Hasło-😀-2024!']);
 	});
 });
 
@@ -129,7 +130,7 @@ describe('AMPAREX status codes', () => {
 		const stats = await sim.stats();
 		record('402 API not activated', stats);
 		expect(stats.totalRequests).toBe(1);
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('402 call limit reached mid-execution: no retry, earlier items kept with Continue On Fail', async () => {
@@ -142,7 +143,7 @@ describe('AMPAREX status codes', () => {
 		const stats = await sim.stats();
 		record('402 call limit after 2 of 4 items', stats);
 		expect(stats.requests).toEqual({ 'POST /login': 1, 'GET /protected/whoami': 4 });
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test.each([
@@ -158,7 +159,7 @@ describe('AMPAREX status codes', () => {
 		expect(result.error.httpCode).toBe(String(status));
 		const stats = await sim.stats();
 		expect(stats.requests).toEqual({ 'POST /login': 1, 'GET /protected/whoami': 1 });
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('503 unknown alias on login', async () => {
@@ -175,7 +176,7 @@ describe('AMPAREX status codes', () => {
 		const stats = await sim.stats();
 		record('401 on every call', stats, 'one new login per 401');
 		expect(stats.requests).toEqual({ 'POST /login': 2, 'GET /protected/whoami': 2 });
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('a token from Options that AMPAREX rejects: its message, and no login with the credential', async () => {
@@ -186,9 +187,10 @@ describe('AMPAREX status codes', () => {
 		);
 		expect(result.error.message).toBe('AMPAREX rejected the token given in Options → Token');
 		expect(await sim.stats()).toMatchObject({ requests: { 'GET /protected/whoami': 1 }, totalRequests: 1 });
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 		// The token is in this execution's input (the earlier step's output, which real n8n redacts
 		// through sensitiveOutputFields); the node must not copy it into the error or the log.
+		await logSettled();
 		expect(serializeError(result.error)).not.toContain('no-such-token');
 		expect(logLines.join('\n')).not.toContain('no-such-token');
 	});
@@ -204,7 +206,7 @@ describe('network and protocol failures', () => {
 		});
 		const result = await n8nWith({ baseUrl: `http://127.0.0.1:${port}/amparex/webaxapi` }).run([whoAmI]);
 		expect(result.error.message).toBe('Could not connect to AMPAREX: the connection was refused');
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('DNS failure', async () => {
@@ -227,7 +229,7 @@ describe('network and protocol failures', () => {
 			expect(result.error.message).toBe(
 				'Could not find the AMPAREX server: the host name of the Base URL does not resolve',
 			);
-			expectNoSecrets(result);
+			await expectNoSecrets(result);
 		} finally {
 			dns.lookup = lookup;
 			dns.promises.lookup = promisesLookup;
@@ -240,14 +242,14 @@ describe('network and protocol failures', () => {
 		await sim.fault({ route: 'GET /protected/whoami', delayMs: 1500 });
 		const result = await n8n.run([{ name: 'AMPAREX', parameters: { operation: 'whoAmI', options: { timeout: 300 } } }]);
 		expect(result.error.message).toBe('AMPAREX did not answer within 0.3 s');
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('a dropped connection', async () => {
 		await sim.fault({ route: 'GET /protected/whoami', drop: true });
 		const result = await n8nWith().run([whoAmI]);
 		expect(result.error.message).toBe('The connection to AMPAREX was dropped before it answered');
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('an answer that is not JSON (a proxy page)', async () => {
@@ -255,13 +257,13 @@ describe('network and protocol failures', () => {
 		const result = await n8nWith().run([whoAmI]);
 		expect(result.error.message).toBe('AMPAREX answered with a web page instead of JSON (HTTP 200)');
 		expect(result.error.description).toMatch(/ends with \/amparex\/webaxapi/);
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('TLS: https to a server that speaks plain http', async () => {
 		const result = await n8nWith({ baseUrl: sim.baseUrl.replace('http:', 'https:') }).run([whoAmI]);
 		expect(result.error.message).toMatch(/^The secure \(HTTPS\) connection to AMPAREX failed/);
-		expectNoSecrets(result);
+		await expectNoSecrets(result);
 	});
 
 	test('TLS: a self-signed certificate fails, and works with Ignore SSL Issues', async () => {

@@ -9,6 +9,28 @@
  * credential, and resolving the generic `authenticate` expressions.
  */
 const util = require('node:util');
+
+/** What n8n writes while the tests run (its logger, the console, the process output), searched for secrets. */
+const logLines = /** @type {string[]} */ ([]);
+// Before n8n-core loads: its logger (winston) binds console.log when it is created, and writes
+// to console._stdout where the console has one (jest's console in worker mode does).
+for (const method of /** @type {const} */ (['log', 'info', 'warn', 'error', 'debug'])) {
+	const original = console[method].bind(console);
+	console[method] = (/** @type {any[]} */ ...args) => {
+		logLines.push(util.format(...args));
+		original(...args);
+	};
+}
+const consoleStreams = /** @type {any} */ (console);
+for (const stream of new Set([process.stdout, process.stderr, consoleStreams._stdout, consoleStreams._stderr])) {
+	if (!stream || typeof stream.write !== 'function') continue;
+	const write = stream.write.bind(stream);
+	stream.write = /** @type {any} */ ((/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
+		logLines.push(String(chunk));
+		return write(chunk, ...rest);
+	});
+}
+
 const { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
 const { ICredentialsHelper, LoggerProxy, Workflow } = require('n8n-workflow');
 
@@ -18,19 +40,9 @@ const { AmparexLogin } = require('../../nodes/AmparexLogin/AmparexLogin.node');
 const NODE_TYPE = 'n8n-nodes-amparex.amparexLogin';
 const CALLER_TYPE = 'test.credentialCaller';
 
-/** Log lines n8n core writes during the tests (its logger and the process output), to check that no secret reaches them. */
-const logLines = /** @type {string[]} */ ([]);
 const capture = (/** @type {string} */ level) => (/** @type {string} */ message, /** @type {unknown} */ meta) => {
 	logLines.push(`${level} ${message} ${meta === undefined ? '' : util.inspect(meta, { depth: 8 })}`);
 };
-// n8n-core's ErrorReporter writes through winston straight to the process output: keep a copy.
-for (const stream of [process.stdout, process.stderr]) {
-	const write = stream.write.bind(stream);
-	stream.write = /** @type {any} */ ((/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
-		logLines.push(String(chunk));
-		return write(chunk, ...rest);
-	});
-}
 LoggerProxy.init(
 	/** @type {any} */ ({
 		error: capture('error'),
@@ -322,15 +334,46 @@ class ExecutionResult {
 }
 
 /**
- * Everything an error carries: message, description, context, cause chain and any hidden or
- * nested property (a raw axios error would show its request headers here).
+ * Everything an error carries: message, description, context, the cause chain and any hidden or
+ * nested property (a raw axios error would show its request headers here), in memory and as
+ * n8n stores it (toJSON). Left out: `node`, the node as the workflow stores it (n8n attaches it
+ * to every node error; a masked node field such as another user's password is part of it).
  */
 function serializeError(/** @type {unknown} */ error) {
-	return [
-		util.inspect(error, { showHidden: true, depth: 12, getters: true }),
-		JSON.stringify(error),
-		String(/** @type {any} */ (error)?.description ?? ''),
-	].join('\n');
+	const seen = new Set();
+	const strings = /** @type {string[]} */ ([]);
+	const walk = (/** @type {unknown} */ value, /** @type {number} */ depth) => {
+		if (typeof value === 'string') strings.push(value);
+		if (typeof value !== 'object' || value === null || seen.has(value) || depth > 12) return;
+		seen.add(value);
+		for (const key of Reflect.ownKeys(value)) {
+			if (key === 'node') continue;
+			const descriptor = Object.getOwnPropertyDescriptor(value, key);
+			walk(descriptor && 'value' in descriptor ? descriptor.value : undefined, depth + 1);
+		}
+	};
+	walk(error, 0);
+	return [...strings, JSON.stringify(error, (key, value) => (key === 'node' ? undefined : value))].join('\n');
 }
 
-module.exports = { N8nInstance, NODE_TYPE, CALLER_TYPE, serializeError, logLines };
+const pause = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** n8n's logger (winston) writes asynchronously: wait until the log has been quiet for 150 ms. */
+async function logSettled() {
+	let count = -1;
+	for (let waited = 0; waited < 3000 && count !== logLines.length; waited += 150) {
+		count = logLines.length;
+		await pause(150);
+	}
+}
+
+/** Waits (up to 5 s) until n8n has logged a line containing `text`. */
+async function waitForLog(/** @type {string} */ text) {
+	for (let waited = 0; waited < 5000; waited += 50) {
+		if (logLines.some((line) => line.includes(text))) return true;
+		await pause(50);
+	}
+	return false;
+}
+
+module.exports = { N8nInstance, NODE_TYPE, CALLER_TYPE, serializeError, logLines, logSettled, waitForLog };

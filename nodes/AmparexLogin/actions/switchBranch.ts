@@ -66,6 +66,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { password: true },
 		required: true,
 		default: '',
+		description:
+			'Kept in the workflow like every node field. For a password that must stay secret, create an AMPAREX API credential for that user and switch with "User of the Credential" instead.',
 		displayOptions: { show: { operation: ['switchBranch'], loginAs: ['otherUser'] } },
 	},
 ];
