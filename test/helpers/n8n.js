@@ -303,6 +303,40 @@ class N8nInstance {
 		return new ExecutionResult(await finished);
 	}
 
+	/**
+	 * The editor's "Test" button, as n8n's CLI runs it: a temporary noOp node with `temp: ''`
+	 * makes preAuthentication log in afresh, then the credential's `test` request is sent with
+	 * its expressions resolved by n8n and `authenticate` applied.
+	 */
+	async testCredential(/** @type {string} */ id = 'amparex') {
+		const testNode = /** @type {any} */ ({
+			id: 'temp',
+			name: 'Temp-Node',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { temp: '' },
+			credentials: { amparexApi: { id, name: 'AMPAREX' } },
+		});
+		const { workflow } = this.workflow([{ name: 'AMPAREX', parameters: { operation: 'whoAmI' } }]);
+		const context = new LoadOptionsContext(workflow, workflow.getNode('AMPAREX'), this.additionalData(undefined, 'test'), 'credentials');
+		const credentials = this.store.read(id);
+		try {
+			await this.credentialsHelper.preAuthentication({ helpers: context.helpers }, credentials, 'amparexApi', testNode, false);
+			const { request } = this.credentialsHelper.type.test;
+			/** @type {Record<string, unknown>} */
+			const resolved = {};
+			for (const [key, value] of Object.entries(request)) {
+				resolved[key] = workflow.expression.getSimpleParameterValue(testNode, value, 'internal', { $credentials: credentials }, undefined, '');
+			}
+			const options = await this.credentialsHelper.authenticate(credentials, 'amparexApi', { ...resolved, json: true }, workflow, testNode);
+			await context.helpers.httpRequest(options);
+			return { status: 'OK', message: 'Connection tested successfully', request: resolved };
+		} catch (error) {
+			return { status: 'Error', message: /** @type {Error} */ (error).message, error };
+		}
+	}
+
 	/** The editor's branch list of Switch Branch, through n8n-core's LoadOptionsContext. */
 	async searchBranches(/** @type {string | undefined} */ filter, /** @type {string | undefined} */ paginationToken) {
 		const { nodes, workflow } = this.workflow([{ name: 'AMPAREX', parameters: { operation: 'switchBranch' } }]);

@@ -186,6 +186,14 @@ function fromStatus(status: number, context: ErrorContext, detail: string): Ampa
 				status,
 			);
 		case 404:
+			if (context.phase === 'branch') {
+				return new AmparexError(
+					'notFound',
+					'AMPAREX does not know the Branch ID of the credential (404)',
+					'Check Branch ID in the AMPAREX API credential: it is the ID of a branch (the branch list of Switch Branch shows them). Leave it empty to work in the default branch of the user.',
+					status,
+				);
+			}
 			return new AmparexError(
 				'notFound',
 				context.phase === 'login'
