@@ -18,7 +18,7 @@ const CONTROL_PATH = '/__simulator';
 /**
  * @typedef {{ username: string, password: string, pincode?: string, staffId?: string, defaultBranchId?: string }} User
  * @typedef {{ id: string, name: string }} BranchConfig
- * @typedef {{ id: string, firstName: string, surname: string, branchID: string, birthdate?: string, customerNr?: string }} CustomerConfig
+ * @typedef {{ id: string, firstName: string, surname: string, branchID: string, birthdate?: string, customerNr?: number }} CustomerConfig
  * @typedef {{
  *   alias: string, apiActivated?: boolean, callLimit?: number, lockAfterFailedLogins?: number,
  *   enforcePasswordPolicy?: boolean,
@@ -67,7 +67,7 @@ function seedCustomers(/** @type {Tenant} */ tenant) {
 	if (branches.length === 0) return [];
 	return DEFAULT_CUSTOMERS.map(([firstName, surname, branch, birthdate], index) => ({
 		id: crypto.createHash('md5').update(`${tenant.alias}/customer/${index}`).digest('hex'),
-		customerNr: String(10001 + index),
+		customerNr: 10001 + index,
 		firstName: /** @type {string} */ (firstName),
 		surname: /** @type {string} */ (surname),
 		branchID: branches[/** @type {number} */ (branch) % branches.length].id,
