@@ -107,20 +107,17 @@ function page(/** @type {any[]} */ all, /** @type {any} */ metaData) {
 	return { result, resultMetaData };
 }
 
+/** @returns {{ logins: { succeeded: number, failed: number, withCredentialsInUrl: number }, requests: Record<string, number>, totalRequests: number }} */
+function emptyStats() {
+	return { logins: { succeeded: 0, failed: 0, withCredentialsInUrl: 0 }, requests: {}, totalRequests: 0 };
+}
+
 class SimulatorState {
 	constructor(/** @type {Config} */ config) {
-		this.configure(config);
-	}
-
-	configure(/** @type {Config} */ config) {
 		this.config = config;
-		this.tokenValiditySeconds = config.tokenValiditySeconds ?? 3600;
+		this.tokenValiditySeconds = 3600;
 		/** @type {Map<string, Tenant>} */
-		this.tenants = new Map(config.tenants.map((tenant) => [tenant.alias, tenant]));
-		this.reset();
-	}
-
-	reset() {
+		this.tenants = new Map();
 		/** Every token handed out since the last reset; in-process only, for tests that hunt for leaks. */
 		/** @type {string[]} */
 		this.issuedTokens = [];
@@ -134,12 +131,26 @@ class SimulatorState {
 		this.locked = new Set();
 		/** @type {Fault[]} */
 		this.faults = [];
-		this.stats = {
-			logins: { succeeded: 0, failed: 0, withCredentialsInUrl: 0 },
-			/** @type {Record<string, number>} */
-			requests: {},
-			totalRequests: 0,
-		};
+		this.stats = emptyStats();
+		this.configure(config);
+	}
+
+	configure(/** @type {Config} */ config) {
+		this.config = config;
+		this.tokenValiditySeconds = config.tokenValiditySeconds ?? 3600;
+		this.tenants = new Map(config.tenants.map((tenant) => [tenant.alias, tenant]));
+		this.reset();
+	}
+
+	/** Forgets tokens, counters, locks, faults and stats; keeps the configuration. */
+	reset() {
+		this.issuedTokens = [];
+		this.sessions = new Map();
+		this.callCounts = new Map();
+		this.failedLogins = new Map();
+		this.locked = new Set();
+		this.faults = [];
+		this.stats = emptyStats();
 	}
 
 	/** @returns {Tenant | undefined} */

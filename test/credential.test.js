@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /** The AMPAREX API credential: its fields, how it authenticates, and the editor's credential test. */
 const { AmparexApi } = require('../credentials/AmparexApi.credentials');

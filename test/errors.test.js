@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /**
  * Every error a user can meet, run through n8n-core against the simulator: the message, how many

@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /** Each operation of the AMPAREX Login node, through n8n-core against the simulator. */
 const { N8nInstance, serializeError } = require('./helpers/n8n');

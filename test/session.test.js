@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /**
  * The credential's cached session, run through n8n-core's real request path against the

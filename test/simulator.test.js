@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /**
  * The simulator must be faithful to AMPAREX's Swagger document: every answer is checked against

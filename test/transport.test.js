@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /** Unit tests of the shared AMPAREX layer: request building and the error mapping. */
 const { NodeApiError } = require('n8n-workflow');

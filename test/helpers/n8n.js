@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /**
  * Runs workflows with this package's node and credential through n8n-core's real execution

@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /** Collects measured AMPAREX call counts and prints them as a table when a test file ends. */
 const rows = /** @type {Array<[string, number, number, string]>} */ ([]);

@@ -1,4 +1,3 @@
-// @ts-check
 'use strict';
 /** Starts the AMPAREX simulator on loopback for a test file and talks to its control routes. */
 const https = require('node:https');
