@@ -114,24 +114,17 @@ function emptyStats() {
 
 class SimulatorState {
 	constructor(/** @type {Config} */ config) {
-		this.config = config;
-		this.tokenValiditySeconds = 3600;
-		/** @type {Map<string, Tenant>} */
-		this.tenants = new Map();
+		/** @type {Config} */ this.config;
+		/** @type {number} */ this.tokenValiditySeconds;
+		/** @type {Map<string, Tenant>} */ this.tenants;
 		/** Every token handed out since the last reset; in-process only, for tests that hunt for leaks. */
-		/** @type {string[]} */
-		this.issuedTokens = [];
-		/** @type {Map<string, Session>} */
-		this.sessions = new Map();
-		/** @type {Map<string, number>} */
-		this.callCounts = new Map();
-		/** @type {Map<string, number>} */
-		this.failedLogins = new Map();
-		/** @type {Set<string>} */
-		this.locked = new Set();
-		/** @type {Fault[]} */
-		this.faults = [];
-		this.stats = emptyStats();
+		/** @type {string[]} */ this.issuedTokens;
+		/** @type {Map<string, Session>} */ this.sessions;
+		/** @type {Map<string, number>} */ this.callCounts;
+		/** @type {Map<string, number>} */ this.failedLogins;
+		/** @type {Set<string>} */ this.locked;
+		/** @type {Fault[]} */ this.faults;
+		/** @type {ReturnType<typeof emptyStats>} */ this.stats;
 		this.configure(config);
 	}
 

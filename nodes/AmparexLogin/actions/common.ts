@@ -54,6 +54,6 @@ export function callOptions(this: IExecuteFunctions, itemIndex: number): CallOpt
 
 /** Output of Change User and Switch Branch: `token` is declared sensitive in the node. */
 export function tokenOutput(response: unknown): IDataObject {
-	const token: SecurityToken = parseSecurityToken({ body: response });
+	const token: SecurityToken = parseSecurityToken(response);
 	return { token: token.value, expiryTime: token.expiryTime ?? null };
 }

@@ -68,36 +68,30 @@ export function isAmparexError(error: unknown): error is AmparexError {
 interface HttpFailure {
 	status?: number;
 	code?: string;
-	message: string;
+	/** The messages of the error and its causes (n8n wraps axios errors, sometimes twice). */
+	messages: string[];
 	body?: unknown;
 }
 
-/** Reads status, network code and body from an axios error, or from n8n's wrapper around one. */
+/** Reads status, network code and body from an axios error, or from n8n's wrappers around one. */
 function readFailure(error: unknown): HttpFailure {
-	const layers: unknown[] = [error];
-	for (let i = 0; i < 3; i++) {
-		const inner = (layers[layers.length - 1] as { cause?: unknown } | undefined)?.cause;
-		if (inner === undefined || inner === null) break;
-		layers.push(inner);
-	}
-	const failure: HttpFailure = { message: error instanceof Error ? error.message : String(error) };
-	for (const layer of layers) {
-		if (typeof layer !== 'object' || layer === null) continue;
+	const failure: HttpFailure = { messages: [] };
+	let layer: unknown = error;
+	for (let depth = 0; depth < 4 && typeof layer === 'object' && layer !== null; depth++) {
 		const candidate = layer as {
 			response?: { status?: number; data?: unknown };
 			code?: unknown;
 			httpCode?: unknown;
 			message?: unknown;
+			cause?: unknown;
 		};
-		failure.status ??= candidate.response?.status;
-		if (failure.body === undefined) failure.body = candidate.response?.data;
+		const wrappedStatus =
+			typeof candidate.httpCode === 'string' && /^\d{3}$/.test(candidate.httpCode) ? Number(candidate.httpCode) : undefined;
+		failure.status ??= candidate.response?.status ?? wrappedStatus;
+		failure.body ??= candidate.response?.data;
 		if (failure.code === undefined && typeof candidate.code === 'string') failure.code = candidate.code;
-		if (failure.status === undefined && typeof candidate.httpCode === 'string' && /^\d{3}$/.test(candidate.httpCode)) {
-			failure.status = Number(candidate.httpCode);
-		}
-		if (typeof candidate.message === 'string' && failure.code && /timeout|hang up/i.test(candidate.message)) {
-			failure.message = candidate.message;
-		}
+		if (typeof candidate.message === 'string') failure.messages.push(candidate.message);
+		layer = candidate.cause;
 	}
 	return failure;
 }
@@ -256,7 +250,8 @@ function fromNetwork(failure: HttpFailure, context: ErrorContext): AmparexError 
 			'Check the host name in the Base URL of the credential for typing errors, and that the n8n machine can resolve it (DNS).',
 		);
 	}
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(failure.message)) {
+	const said = (pattern: RegExp) => failure.messages.some((message) => pattern.test(message));
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || said(/timeout/i)) {
 		const seconds = context.timeoutMs ? ` within ${Math.round(context.timeoutMs / 100) / 10} s` : ' in time';
 		return new AmparexError(
 			'timeout',
@@ -271,7 +266,7 @@ function fromNetwork(failure: HttpFailure, context: ErrorContext): AmparexError 
 			'The certificate of the AMPAREX server was not accepted. For an on-premise server with a self-signed certificate, turn on Ignore SSL Issues in the credential. If the server does not use HTTPS at all, start the Base URL with http://.',
 		);
 	}
-	if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(failure.message)) {
+	if (code === 'ECONNRESET' || code === 'EPIPE' || said(/socket hang up/i)) {
 		return new AmparexError(
 			'connectionDropped',
 			'The connection to AMPAREX was dropped before it answered',

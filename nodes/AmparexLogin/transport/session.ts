@@ -47,8 +47,9 @@ function loginKey(credentials: AmparexCredentials): string {
 		.digest('hex');
 }
 
-export function parseSecurityToken(response: unknown): SecurityToken {
-	const body = jsonBody(response) as IDataObject;
+/** AMPAREX's `SecurityToken` answer (of login, axlogin, changeUser). */
+export function parseSecurityToken(answer: unknown): SecurityToken {
+	const body = (answer ?? {}) as IDataObject;
 	if (typeof body.value !== 'string' || body.value === '') {
 		throw new AmparexError(
 			'unexpected',
@@ -75,7 +76,7 @@ async function headerLogin(send: SendRequest, credentials: AmparexCredentials): 
 	const response = await send(request).catch((error: unknown) => {
 		throw toAmparexError(error, { phase: 'login', secrets: [credentials.password] });
 	});
-	return parseSecurityToken(response);
+	return parseSecurityToken(jsonBody(response));
 }
 
 export const BRANCH_LOGIN_PATH = '/protected/axlogin';
@@ -103,7 +104,7 @@ async function logIn(send: SendRequest, credentials: AmparexCredentials): Promis
 		const response = await send(request).catch((error: unknown) => {
 			throw toAmparexError(error, { phase: 'branch', secrets });
 		});
-		token = parseSecurityToken(response);
+		token = parseSecurityToken(jsonBody(response));
 	}
 	return { token, obtainedAt: Date.now() };
 }
