@@ -1,0 +1,166 @@
+'use strict';
+/**
+ * The package inside real n8n installations (the 2.x line and the last 1.x line): installed from
+ * its tarball as a community package, credentials and workflows imported with n8n's CLI, run with
+ * `n8n execute`, against the simulator on loopback. Asserts outputs and the simulator's stats.
+ */
+const { ensureN8n, N8N_VERSIONS } = require('./install');
+const { N8nCli, packTarball } = require('./n8n');
+const { workflows, credentials } = require('./workflows');
+const { startSimulator, testConfig, DEMO_TENANT } = require('../test/helpers/simulator');
+
+const LINES = (process.env.E2E_N8N_LINES ?? Object.keys(N8N_VERSIONS).join(',')).split(',');
+/** line → scenario → result, printed as the compatibility table at the end */
+const table = {};
+let tarball;
+
+/** Where a secret occurs in `text`: its name and the text around it, with the secret masked. */
+function leaks(/** @type {string} */ text, /** @type {Record<string, string>} */ secrets) {
+	const found = [];
+	for (const [name, secret] of Object.entries(secrets)) {
+		let at = text.indexOf(secret);
+		while (at >= 0 && found.length < 10) {
+			found.push(`${name}: …${text.slice(Math.max(0, at - 120), at)}***${text.slice(at + secret.length, at + secret.length + 40)}…`);
+			at = text.indexOf(secret, at + 1);
+		}
+	}
+	return found;
+}
+
+beforeAll(() => {
+	tarball = packTarball();
+});
+afterAll(() => {
+	if (tarball) require('node:fs').rmSync(require('node:path').dirname(tarball), { recursive: true, force: true });
+});
+
+afterAll(() => {
+	const scenarios = [...new Set(Object.values(table).flatMap((results) => Object.keys(results)))];
+	const width = Math.max(...scenarios.map((scenario) => scenario.length), 8);
+	const header = `${'scenario'.padEnd(width)}  ${LINES.map((line) => `n8n ${N8N_VERSIONS[line].version}`.padEnd(28)).join('')}`;
+	const rows = scenarios.map((scenario) => `${scenario.padEnd(width)}  ${LINES.map((line) => String(table[line]?.[scenario] ?? '-').padEnd(28)).join('')}`);
+	process.stdout.write(['', 'Compatibility (AMPAREX logins / requests measured by the simulator)', header, ...rows, ''].join('\n') + '\n');
+});
+
+describe.each(LINES)('n8n %s', (line) => {
+	let sim;
+	let n8n;
+	const results = (table[line] = {});
+	const delta = async (before) => {
+		const after = await sim.stats();
+		const logins = after.requests['POST /login'] ?? 0;
+		return {
+			logins: logins - (before.requests['POST /login'] ?? 0),
+			requests: after.totalRequests - before.totalRequests,
+			failedLogins: after.logins.failed - before.logins.failed,
+			after,
+		};
+	};
+
+	beforeAll(async () => {
+		const install = ensureN8n(line);
+		sim = await startSimulator(testConfig());
+		n8n = new N8nCli(install, tarball);
+		await n8n.importCredentials(credentials(sim.baseUrl, DEMO_TENANT));
+		await n8n.importWorkflows(workflows(sim.baseUrl, DEMO_TENANT));
+	});
+
+	afterAll(async () => {
+		await sim?.close();
+		n8n?.remove();
+	});
+
+	test('Who Am I three times in a row logs in once: the token is kept in n8n’s credential store', async () => {
+		const before = await sim.stats();
+		for (let run = 0; run < 3; run++) {
+			const result = await n8n.execute('whoami');
+			expect(result.ok).toBe(true);
+			expect(JSON.stringify(result.data)).toContain(DEMO_TENANT.serviceAccount.username);
+		}
+		const { logins, requests } = await delta(before);
+		results['Who Am I x3 (separate executions)'] = `${logins} login / ${requests} requests`;
+		expect(logins).toBe(1);
+		expect(requests).toBe(4);
+	});
+
+	test('the HTTP Request node with the AMPAREX API credential reuses the cached session', async () => {
+		const before = await sim.stats();
+		const result = await n8n.execute('httprequest');
+		expect(result.ok).toBe(true);
+		expect(JSON.stringify(result.data)).toContain('Müller');
+		const { logins, after } = await delta(before);
+		results['HTTP Request node, 2 calls'] = `${logins} login / ${after.totalRequests - before.totalRequests} requests`;
+		expect(logins).toBe(0);
+		expect(after.requests['POST /protected/branches/search'] - (before.requests['POST /protected/branches/search'] ?? 0)).toBe(1);
+	});
+
+	/** Tokens that Switch Branch output: n8n keeps node output in its execution data. */
+	const outputTokens = [];
+
+	test('Switch Branch → Who Am I with the token → Logout', async () => {
+		const before = await sim.stats();
+		const result = await n8n.execute('switchchain');
+		expect(result.ok).toBe(true);
+		const switched = /"token":"([^"]+)"/.exec(JSON.stringify(result.data))?.[1];
+		expect(switched).toEqual(expect.any(String));
+		outputTokens.push(switched);
+		// the chain ended with Logout: the token n8n stored with the execution is already invalid
+		expect(sim.state.sessions.has(switched)).toBe(false);
+		const text = JSON.stringify(result.data);
+		expect(text).toContain(`"loginBranchID":"${DEMO_TENANT.branches[1].id}"`);
+		expect(text).toContain('"loggedOut":true');
+		const { logins, requests } = await delta(before);
+		results['Switch Branch → Who Am I → Logout'] = `${logins} login / ${requests} requests`;
+		expect(logins).toBe(0);
+		expect(requests).toBe(3);
+	});
+
+	test('a credential with Branch ID runs its calls in that branch', async () => {
+		const result = await n8n.execute('branchcredential');
+		expect(result.ok).toBe(true);
+		expect(JSON.stringify(result.data)).toContain(`"loginBranchID":"${DEMO_TENANT.branches[2].id}"`);
+		results['credential with Branch ID'] = 'ok';
+	});
+
+	test('an expired token: the next execution logs in once more and succeeds', async () => {
+		await sim.expireTokens();
+		const before = await sim.stats();
+		const result = await n8n.execute('whoami');
+		expect(result.ok).toBe(true);
+		const { logins, requests } = await delta(before);
+		results['expired token, 1 execution'] = `${logins} login / ${requests} requests`;
+		expect(logins).toBe(1);
+		expect(requests).toBe(3);
+	});
+
+	test('a wrong password: clear message, one login attempt, no secret in database, executions or log', async () => {
+		const before = await sim.stats();
+		const result = await n8n.execute('wrongpassword');
+		expect(result.ok).toBe(false);
+		expect(result.stdout + result.stderr).toContain('AMPAREX rejected the login: wrong username or password');
+		const second = await n8n.execute('wrongpassword');
+		expect(second.ok).toBe(false);
+		const { failedLogins, logins } = await delta(before);
+		results['wrong password, 2 executions'] = `${failedLogins} login attempt(s)`;
+		// each `n8n execute` is a new process: one attempt per execution, never two
+		expect(failedLogins).toBe(2);
+		expect(logins).toBe(2);
+
+		// Session tokens of the credentials live only encrypted in the credential; the token a
+		// Switch Branch step outputs is that node's output, which n8n stores with the execution
+		// (its editor and API show it redacted, as the node marks it sensitive).
+		const sessionTokens = sim.state.issuedTokens.filter((token) => !outputTokens.includes(token));
+		expect(sessionTokens.length).toBeGreaterThanOrEqual(3);
+		const secrets = {
+			password: DEMO_TENANT.serviceAccount.password,
+			'wrong password': 'Wrong-Passw0rd!e2e',
+			...Object.fromEntries(sessionTokens.map((token, index) => [`session token ${index + 1}`, token])),
+		};
+		const stored = n8n.storedData();
+		// the database holds the executions' data, so the search means something
+		expect(stored).toContain('loginBranchID');
+		expect(leaks(stored, secrets)).toEqual([]);
+		const outputs = Object.fromEntries(outputTokens.map((token, index) => [`output token ${index + 1}`, token]));
+		expect(leaks(n8n.log, { ...secrets, ...outputs })).toEqual([]);
+	});
+});

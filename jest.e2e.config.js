@@ -1,0 +1,8 @@
+// End-to-end tests in real n8n installations (npm run test:e2e); slow, so apart from `npm test`.
+module.exports = {
+	testEnvironment: 'node',
+	testMatch: ['<rootDir>/e2e/**/*.e2e.js'],
+	transform: {},
+	testTimeout: 15 * 60 * 1000,
+	maxWorkers: 1,
+};
