@@ -163,6 +163,25 @@ describe('error mapping', () => {
 		expect(toAmparexError(wrapped, { phase: 'call' })).toBe(login);
 	});
 
+	test('on n8n 1.x, whose NodeApiError drops the cause, the login message and description survive', () => {
+		const login = toAmparexError(axiosError({ status: 401 }), { phase: 'login', secrets });
+		const wrapped = new NodeApiError(node, /** @type {any} */ (login));
+		Object.defineProperty(wrapped, 'cause', { value: undefined }); // as n8n-workflow 1.x leaves it
+		const mapped = toAmparexError(wrapped, { phase: 'call', secrets });
+		expect(mapped.message).toBe('AMPAREX rejected the login: wrong username or password');
+		expect(mapped.description).toBe(login.description);
+	});
+
+	test('a timeout or hang-up without a code is still explained as such', () => {
+		expect(toAmparexError(new Error('timeout of 500ms exceeded'), { phase: 'call', timeoutMs: 500 }).kind).toBe('timeout');
+		expect(toAmparexError(new Error('socket hang up'), { phase: 'call' }).kind).toBe('connectionDropped');
+	});
+
+	test('a wrapped failure without status or code keeps its text, with secrets removed', () => {
+		const mapped = toAmparexError(new Error(`Something about ${credentials.password}`), { phase: 'call', secrets });
+		expect(mapped.message).toBe('Something about ***');
+	});
+
 	test('toNodeApiError keeps message, description, status and item, and nothing of the request', () => {
 		const mapped = toAmparexError(axiosError({ status: 403 }), { phase: 'call', secrets });
 		const error = toNodeApiError(node, mapped, 2);

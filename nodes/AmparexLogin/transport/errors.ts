@@ -287,6 +287,25 @@ export function toAmparexError(error: unknown, context: ErrorContext): AmparexEr
 	if (isAmparexError(cause)) return cause;
 
 	const failure = readFailure(error);
+	const networkText = failure.messages.some((message) => /timeout|socket hang up/i.test(message));
+	if (failure.status === undefined && failure.code === undefined && !networkText) {
+		// Not an HTTP answer nor a network failure: an error n8n wrapped, such as the credential's
+		// own login error on n8n 1.x, whose NodeApiError keeps message and description but drops
+		// the cause. Its text is already the explanation.
+		const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
+		if (typeof message === 'string' && message !== '') {
+			return new AmparexError(
+				'unexpected',
+				redact(message, context.secrets),
+				redact(
+					typeof description === 'string' && description !== ''
+						? description
+						: 'Check the AMPAREX API credential and the values of this operation.',
+					context.secrets,
+				),
+			);
+		}
+	}
 	const mapped =
 		failure.status !== undefined
 			? fromStatus(failure.status, context, redact(amparexDetail(failure.body), context.secrets))
