@@ -133,6 +133,50 @@ describe.each(LINES)('n8n %s', (line) => {
 		expect(requests).toBe(3);
 	});
 
+	test('on a started n8n, the editor’s REST calls work: credential test and the branch list', async () => {
+		const server = await n8n.start(LINES.indexOf(line) + 45678);
+		try {
+			const headers = { 'content-type': 'application/json', 'browser-id': 'e2e-browser' };
+			const setup = await fetch(`${server.url}/rest/owner/setup`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd!' }),
+			});
+			expect(setup.status).toBe(200);
+			const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+			const rest = async (path, body) => {
+				const response = await fetch(`${server.url}/rest/${path}`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify(body) });
+				return { status: response.status, body: await response.json() };
+			};
+			const [good, , wrong] = credentials(sim.baseUrl, DEMO_TENANT);
+			const before = await sim.stats();
+			// as the editor sends it: the saved credential's id with the form's data
+			const ok = await rest('credentials/test', { credentials: { id: good.id, name: good.name, type: 'amparexApi', data: good.data } });
+			expect(ok).toMatchObject({ status: 200 });
+			expect(ok.body.data).toEqual({ status: 'OK', message: 'Connection successful!' });
+			const failed = await rest('credentials/test', { credentials: { id: wrong.id, name: wrong.name, type: 'amparexApi', data: wrong.data } });
+			expect(failed.body.data).toEqual({ status: 'Error', message: 'AMPAREX rejected the login: wrong username or password' });
+
+			const list = await rest('dynamic-node-parameters/resource-locator-results', {
+				methodName: 'searchBranches',
+				path: 'branchId',
+				nodeTypeAndVersion: { name: 'n8n-nodes-amparex.amparexLogin', version: 1 },
+				currentNodeParameters: { operation: 'switchBranch', branchId: { __rl: true, mode: 'list', value: '' } },
+				credentials: { amparexApi: { id: 'amparexDemo', name: 'amparexDemo' } },
+				filter: 'optik',
+			});
+			expect(list.status).toBe(200);
+			expect(list.body.data.results).toEqual([{ name: DEMO_TENANT.branches[1].name, value: DEMO_TENANT.branches[1].id }]);
+			const { logins, failedLogins } = await delta(before);
+			results['editor: credential test + branch list'] = `${logins} logins (${failedLogins} failed)`;
+			// the credential test logs in afresh; the branch list uses the stored session
+			expect(logins).toBe(2);
+			expect(failedLogins).toBe(1);
+		} finally {
+			await server.stop();
+		}
+	});
+
 	test('a wrong password: clear message, one login attempt, no secret in database, executions or log', async () => {
 		const before = await sim.stats();
 		const result = await n8n.execute('wrongpassword');

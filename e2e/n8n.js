@@ -62,7 +62,7 @@ class N8nCli {
 	 * folder (not the installed packages).
 	 */
 	storedData() {
-		const chunks = [];
+		const chunks = /** @type {string[]} */ ([]);
 		const walk = (/** @type {string} */ dir) => {
 			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
 				const file = path.join(dir, entry.name);
@@ -93,6 +93,40 @@ class N8nCli {
 			child.stderr.on('data', (chunk) => (stderr += chunk));
 			child.on('close', (code) => resolve({ code, stdout, stderr }));
 		});
+	}
+
+	/**
+	 * `n8n start` on loopback; resolves when the REST API answers (/healthz and, on 1.x, /healthz/readiness answer earlier). `stop()` ends it.
+	 * @param {number} port
+	 */
+	async start(port) {
+		const child = spawn(this.install.node.bin, [this.install.n8nBin, 'start'], {
+			env: { ...this.env, N8N_PORT: String(port) },
+			cwd: this.userFolder,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		child.stdout.on('data', (chunk) => (this.log += chunk));
+		child.stderr.on('data', (chunk) => (this.log += chunk));
+		const url = `http://127.0.0.1:${port}`;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		for (let waited = 0; ; waited += 500) {
+			if (child.exitCode !== null) throw new Error(`n8n start exited: ${this.log.slice(-2000)}`);
+			if (waited > 120_000) throw new Error('n8n did not start within 120 s');
+			// n8n 1.x answers readiness a few seconds before its REST routes exist
+			const healthy = await fetch(`${url}/rest/settings`).then(
+				(response) => response.ok && (response.headers.get('content-type') ?? '').includes('json'),
+				() => false,
+			);
+			if (healthy) break;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		return {
+			url,
+			stop: async () => {
+				child.kill('SIGTERM');
+				await exited;
+			},
+		};
 	}
 
 	/** `n8n import:credentials`: plain `data` is encrypted on import. */

@@ -55,7 +55,7 @@ describe('credential test in the editor', () => {
 		const n8n = new N8nInstance();
 		n8n.addCredential('amparex', demoCredential(`${sim.baseUrl}/`, { alias: ` ${SLASH_ALIAS} ` }));
 		const result = await n8n.testCredential();
-		expect(result).toMatchObject({ status: 'OK', message: 'Connection tested successfully' });
+		expect(result).toMatchObject({ status: 'OK', message: 'Connection successful!' });
 		expect(result.request).toMatchObject({
 			baseURL: sim.baseUrl,
 			url: `/alias/${encodeURIComponent(SLASH_ALIAS)}/protected/whoami`,

@@ -330,7 +330,7 @@ class N8nInstance {
 			}
 			const options = await this.credentialsHelper.authenticate(credentials, 'amparexApi', { ...resolved, json: true }, workflow, testNode);
 			await context.helpers.httpRequest(options);
-			return { status: 'OK', message: 'Connection tested successfully', request: resolved };
+			return { status: 'OK', message: 'Connection successful!', request: resolved };
 		} catch (error) {
 			return { status: 'Error', message: /** @type {Error} */ (error).message, error };
 		}
