@@ -9,28 +9,18 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
-const { N8nInstance, serializeError, logLines, logSettled, waitForLog } = require('./helpers/n8n');
+const { N8nInstance, serializeError, logLines, logSettled, waitForLog, simulatorPerTest } = require('./helpers/n8n');
 const { startSimulator, testConfig, demoCredential, DEMO_TENANT } = require('./helpers/simulator');
 const { record, printReport } = require('./helpers/report');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {any} the simulator of the running test */
 let sim;
-beforeEach(async () => {
-	sim = await startSimulator();
-});
-afterEach(async () => {
-	await sim.close();
-});
+const n8nWith = simulatorPerTest((started) => (sim = started));
 afterAll(() => printReport('Errors'));
 
 const whoAmI = { name: 'AMPAREX', parameters: { operation: 'whoAmI' } };
 const PINCODES = (DEMO_TENANT.users ?? []).map((user) => user.pincode);
 
-function n8nWith(/** @type {Record<string, unknown>} */ overrides = {}) {
-	const n8n = new N8nInstance();
-	n8n.addCredential('amparex', demoCredential(sim.baseUrl, overrides));
-	return n8n;
-}
 
 /** No password, pincode or token of this test in the error, the saved execution or the log. */
 async function expectNoSecrets(/** @type {any} */ result, /** @type {string[]} */ extra = []) {

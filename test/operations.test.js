@@ -1,28 +1,18 @@
 'use strict';
 /** Each operation of the AMPAREX Login node, through n8n-core against the simulator. */
-const { N8nInstance, serializeError } = require('./helpers/n8n');
+const { N8nInstance, serializeError, simulatorPerTest } = require('./helpers/n8n');
 const { startSimulator, testConfig, demoCredential, DEMO_TENANT } = require('./helpers/simulator');
 const { record, printReport } = require('./helpers/report');
 const { AmparexLogin } = require('../nodes/AmparexLogin/AmparexLogin.node');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {any} the simulator of the running test */
 let sim;
-beforeEach(async () => {
-	sim = await startSimulator();
-});
-afterEach(async () => {
-	await sim.close();
-});
+const n8nWith = simulatorPerTest((started) => (sim = started));
 afterAll(() => printReport('Operations'));
 
 const [anna, ben] = /** @type {any[]} */ (DEMO_TENANT.users);
 const [head, optik, bahnhof] = DEMO_TENANT.branches;
 
-function n8nWith(/** @type {Record<string, unknown>} */ overrides = {}) {
-	const n8n = new N8nInstance();
-	n8n.addCredential('amparex', demoCredential(sim.baseUrl, overrides));
-	return n8n;
-}
 
 const withToken = (/** @type {string} */ name, /** @type {string} */ operation) => ({
 	name,
@@ -176,15 +166,19 @@ describe('branch list of Switch Branch (listSearch)', () => {
 
 	test('pages through many branches', async () => {
 		const branches = Array.from({ length: 120 }, (_, index) => ({ id: `branch${String(index).padStart(3, '0')}`, name: `Filiale ${index}` }));
-		await sim.close();
-		sim = await startSimulator(testConfig({ tenants: [{ ...DEMO_TENANT, branches }] }));
-		const n8n = n8nWith();
-		const first = await n8n.searchBranches(undefined, undefined);
-		expect(first.results).toHaveLength(50);
-		expect(first.paginationToken).toBe('2');
-		const last = await n8n.searchBranches(undefined, '3');
-		expect(last.results).toHaveLength(20);
-		expect(last.paginationToken).toBeUndefined();
+		const many = await startSimulator(testConfig({ tenants: [{ ...DEMO_TENANT, branches }] }));
+		try {
+			const n8n = new N8nInstance();
+			n8n.addCredential('amparex', demoCredential(many.baseUrl));
+			const first = await n8n.searchBranches(undefined, undefined);
+			expect(first.results).toHaveLength(50);
+			expect(first.paginationToken).toBe('2');
+			const last = await n8n.searchBranches(undefined, '3');
+			expect(last.results).toHaveLength(20);
+			expect(last.paginationToken).toBeUndefined();
+		} finally {
+			await many.close();
+		}
 	});
 
 	test('a failure shows the AMPAREX message in the editor', async () => {

@@ -3,28 +3,14 @@
  * The credential's cached session, run through n8n-core's real request path against the
  * simulator: how many logins and AMPAREX calls each situation costs.
  */
-const { N8nInstance } = require('./helpers/n8n');
-const { startSimulator, demoCredential, DEMO_TENANT, SLASH_ALIAS } = require('./helpers/simulator');
+const { simulatorPerTest } = require('./helpers/n8n');
+const { DEMO_TENANT, SLASH_ALIAS } = require('./helpers/simulator');
 const { record, printReport } = require('./helpers/report');
 
-/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+/** @type {any} the simulator of the running test */
 let sim;
-// A simulator per test: a new port is a new server for the credential, so no test sees the
-// session another test logged in.
-beforeEach(async () => {
-	sim = await startSimulator();
-});
-afterEach(async () => {
-	await sim.close();
-});
+const n8nWith = simulatorPerTest((started) => (sim = started));
 afterAll(() => printReport('Session'));
-
-/** A fresh n8n with a new AMPAREX API credential for this test's simulator. */
-function n8nWith(/** @type {Record<string, unknown>} */ overrides = {}) {
-	const n8n = new N8nInstance();
-	n8n.addCredential('amparex', demoCredential(sim.baseUrl, overrides));
-	return n8n;
-}
 
 const whoAmI = { name: 'AMPAREX', parameters: { operation: 'whoAmI' } };
 

@@ -34,6 +34,7 @@ const { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require
 const { ICredentialsHelper, LoggerProxy, Workflow } = require('n8n-workflow');
 
 const { AmparexApi } = require('../../credentials/AmparexApi.credentials');
+const { startSimulator, demoCredential } = require('./simulator');
 const { AmparexLogin } = require('../../nodes/AmparexLogin/AmparexLogin.node');
 
 const NODE_TYPE = 'n8n-nodes-amparex.amparexLogin';
@@ -389,6 +390,29 @@ function serializeError(/** @type {unknown} */ error) {
 	return [...strings, JSON.stringify(error, (key, value) => (key === 'node' ? undefined : value))].join('\n');
 }
 
+/**
+ * A simulator for each test of a file (a new port is a new server for the credential, so no test
+ * sees a session another test logged in). `onStart` receives it; the returned function gives a
+ * fresh n8n with an AMPAREX API credential for it (demo tenant, with `overrides`).
+ * @param {(simulator: Awaited<ReturnType<typeof startSimulator>>) => void} onStart
+ */
+function simulatorPerTest(onStart) {
+	/** @type {Awaited<ReturnType<typeof startSimulator>>} */
+	let current;
+	beforeEach(async () => {
+		current = await startSimulator();
+		onStart(current);
+	});
+	afterEach(async () => {
+		await current.close();
+	});
+	return (/** @type {Record<string, unknown>} */ overrides = {}) => {
+		const n8n = new N8nInstance();
+		n8n.addCredential('amparex', demoCredential(current.baseUrl, overrides));
+		return n8n;
+	};
+}
+
 const pause = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** n8n's logger (winston) writes asynchronously: wait until the log has been quiet for 150 ms. */
@@ -409,4 +433,4 @@ async function waitForLog(/** @type {string} */ text) {
 	return false;
 }
 
-module.exports = { N8nInstance, NODE_TYPE, CALLER_TYPE, serializeError, logLines, logSettled, waitForLog };
+module.exports = { N8nInstance, NODE_TYPE, CALLER_TYPE, serializeError, logLines, logSettled, waitForLog, simulatorPerTest };
