@@ -6,7 +6,7 @@
  */
 const { ensureN8n, N8N_VERSIONS } = require('./install');
 const { N8nCli, packTarball } = require('./n8n');
-const { workflows, credentials } = require('./workflows');
+const { workflows, credentials, examples } = require('./workflows');
 const { startSimulator, testConfig, DEMO_TENANT } = require('../test/helpers/simulator');
 
 const LINES = (process.env.E2E_N8N_LINES ?? Object.keys(N8N_VERSIONS).join(',')).split(',');
@@ -62,7 +62,7 @@ describe.each(LINES)('n8n %s', (line) => {
 		sim = await startSimulator(testConfig());
 		n8n = new N8nCli(install, tarball);
 		await n8n.importCredentials(credentials(sim.baseUrl, DEMO_TENANT));
-		await n8n.importWorkflows(workflows(sim.baseUrl, DEMO_TENANT));
+		await n8n.importWorkflows([...workflows(sim.baseUrl, DEMO_TENANT), ...examples(sim.baseUrl)]);
 	});
 
 	afterAll(async () => {
@@ -133,6 +133,12 @@ describe.each(LINES)('n8n %s', (line) => {
 		expect(requests).toBe(3);
 	});
 
+	test.each(examples('').map((example) => [example.name, example.id]))('the shipped example "%s" runs', async (_name, id) => {
+		const result = await n8n.execute(id);
+		expect(result.ok).toBe(true);
+		results[`example ${id}`] = 'ok';
+	});
+
 	test('on a started n8n, the editor’s REST calls work: credential test and the branch list', async () => {
 		const server = await n8n.start(LINES.indexOf(line) + 45678);
 		try {
@@ -162,7 +168,7 @@ describe.each(LINES)('n8n %s', (line) => {
 				path: 'branchId',
 				nodeTypeAndVersion: { name: 'n8n-nodes-amparex.amparexLogin', version: 1 },
 				currentNodeParameters: { operation: 'switchBranch', branchId: { __rl: true, mode: 'list', value: '' } },
-				credentials: { amparexApi: { id: 'amparexDemo', name: 'amparexDemo' } },
+				credentials: { amparexApi: { id: 'amparexDemo', name: 'AMPAREX demo' } },
 				filter: 'optik',
 			});
 			expect(list.status).toBe(200);

@@ -40,7 +40,7 @@ function credentials(baseUrl, tenant) {
 		ignoreSslIssues: false,
 	};
 	return [
-		{ id: 'amparexDemo', name: 'amparexDemo', type: 'amparexApi', data },
+		{ id: 'amparexDemo', name: 'AMPAREX demo', type: 'amparexApi', data },
 		{ id: 'amparexBranch', name: 'amparexBranch', type: 'amparexApi', data: { ...data, branchId: tenant.branches[2].id } },
 		{ id: 'amparexWrong', name: 'amparexWrong', type: 'amparexApi', data: { ...data, password: 'Wrong-Passw0rd!e2e' } },
 	];
@@ -84,4 +84,18 @@ function workflows(baseUrl, tenant) {
 	];
 }
 
-module.exports = { workflows, credentials };
+/** The example workflows shipped in examples/, pointed at the given simulator. */
+function examples(/** @type {string} */ baseUrl) {
+	const fs = require('node:fs');
+	const path = require('node:path');
+	const dir = path.join(__dirname, '..', 'examples');
+	return fs
+		.readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8').split(EXAMPLE_BASE_URL).join(baseUrl)));
+}
+
+/** The Base URL the examples use: the demo simulator's (npm run demo). */
+const EXAMPLE_BASE_URL = 'http://127.0.0.1:8078/amparex/webaxapi';
+
+module.exports = { workflows, credentials, examples, EXAMPLE_BASE_URL };
