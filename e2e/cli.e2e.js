@@ -46,6 +46,8 @@ describe.each(LINES)('n8n %s', (line) => {
 	let sim;
 	let n8n;
 	const results = (table[line] = {});
+	/** Tokens that Switch Branch steps output: n8n keeps node output in its execution data. */
+	const outputTokens = [];
 	const delta = async (before) => {
 		const after = await sim.stats();
 		const logins = after.requests['POST /login'] ?? 0;
@@ -94,9 +96,6 @@ describe.each(LINES)('n8n %s', (line) => {
 		expect(after.requests['POST /protected/branches/search'] - (before.requests['POST /protected/branches/search'] ?? 0)).toBe(1);
 	});
 
-	/** Tokens that Switch Branch output: n8n keeps node output in its execution data. */
-	const outputTokens = [];
-
 	test('Switch Branch → Who Am I with the token → Logout', async () => {
 		const before = await sim.stats();
 		const result = await n8n.execute('switchchain');
@@ -136,6 +135,11 @@ describe.each(LINES)('n8n %s', (line) => {
 	test.each(examples('').map((example) => [example.name, example.id]))('the shipped example "%s" runs', async (_name, id) => {
 		const result = await n8n.execute(id);
 		expect(result.ok).toBe(true);
+		// a Switch Branch token an example outputs is stored with the execution: it must be logged out
+		for (const [, token] of JSON.stringify(result.data).matchAll(/"token":"([^"]+)"/g)) {
+			outputTokens.push(token);
+			expect(sim.state.sessions.has(token)).toBe(false);
+		}
 		results[`example ${id}`] = 'ok';
 	});
 
