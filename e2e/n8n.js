@@ -129,23 +129,23 @@ class N8nCli {
 		};
 	}
 
+	/** `n8n import:<kind>` of the given items from a temporary file. */
+	async importItems(/** @type {'credentials' | 'workflow'} */ kind, /** @type {object[]} */ items) {
+		const file = path.join(this.userFolder, `${kind}-${Date.now()}.json`);
+		fs.writeFileSync(file, JSON.stringify(items));
+		const result = /** @type {any} */ (await this.command([`import:${kind}`, `--input=${file}`]));
+		fs.rmSync(file);
+		this.log += result.stdout + result.stderr;
+		if (result.code !== 0) throw new Error(`import:${kind} failed: ${result.stdout}${result.stderr}`);
+	}
+
 	/** `n8n import:credentials`: plain `data` is encrypted on import. */
 	async importCredentials(/** @type {object[]} */ credentials) {
-		const file = path.join(this.userFolder, `credentials-${Date.now()}.json`);
-		fs.writeFileSync(file, JSON.stringify(credentials));
-		const result = /** @type {any} */ (await this.command(['import:credentials', `--input=${file}`]));
-		this.log += result.stdout + result.stderr;
-		fs.rmSync(file);
-		if (result.code !== 0) throw new Error(`import:credentials failed: ${result.stdout}${result.stderr}`);
+		await this.importItems('credentials', credentials);
 	}
 
 	async importWorkflows(/** @type {object[]} */ workflows) {
-		const file = path.join(this.userFolder, `workflows-${Date.now()}.json`);
-		fs.writeFileSync(file, JSON.stringify(workflows));
-		const result = /** @type {any} */ (await this.command(['import:workflow', `--input=${file}`]));
-		this.log += result.stdout + result.stderr;
-		fs.rmSync(file);
-		if (result.code !== 0) throw new Error(`import:workflow failed: ${result.stdout}${result.stderr}`);
+		await this.importItems('workflow', workflows);
 	}
 
 	/**
