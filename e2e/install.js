@@ -82,7 +82,7 @@ function ensureN8n(line) {
 	return { version, line, dir, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), node };
 }
 
-module.exports = { ensureN8n, ensureNode24, N8N_VERSIONS, CACHE, ROOT };
+module.exports = { ensureN8n, N8N_VERSIONS, ROOT };
 
 if (require.main === module) {
 	const lines = /** @type {(keyof typeof N8N_VERSIONS)[]} */ (process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(N8N_VERSIONS));

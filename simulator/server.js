@@ -577,4 +577,4 @@ function createSimulator(config, options = {}) {
 	};
 }
 
-module.exports = { createSimulator, meetsPasswordPolicy, BASE_PATH };
+module.exports = { createSimulator };

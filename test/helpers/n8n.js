@@ -38,7 +38,6 @@ const { startSimulator, demoCredential } = require('./simulator');
 const { AmparexLogin } = require('../../nodes/AmparexLogin/AmparexLogin.node');
 
 const NODE_TYPE = 'n8n-nodes-amparex.amparexLogin';
-const CALLER_TYPE = 'test.credentialCaller';
 
 const capture = (/** @type {string} */ level) => (/** @type {string} */ message, /** @type {unknown} */ meta) => {
 	logLines.push(`${level} ${message} ${meta === undefined ? '' : util.inspect(meta, { depth: 8 })}`);
@@ -433,4 +432,4 @@ async function waitForLog(/** @type {string} */ text) {
 	return false;
 }
 
-module.exports = { N8nInstance, NODE_TYPE, CALLER_TYPE, serializeError, logLines, logSettled, waitForLog, simulatorPerTest };
+module.exports = { N8nInstance, serializeError, logLines, logSettled, waitForLog, simulatorPerTest };

@@ -99,7 +99,6 @@ export function buildRequest(
 
 export interface FullResponse {
 	body: unknown;
-	headers?: IDataObject;
 	statusCode?: number;
 }
 

@@ -14,12 +14,12 @@ export interface SecurityToken {
 type SendRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
 /** A rejected password is not sent again for this long (AMPAREX may lock the account). */
-export const REJECTED_LOGIN_HOLD_MS = 10 * 60_000;
+const REJECTED_LOGIN_HOLD_MS = 10 * 60_000;
 /**
  * A fresh login is handed to callers that still read an empty token for this long: executions
  * that started while it ran read the credential before n8n stored the new token.
  */
-export const FRESH_LOGIN_SHARE_MS = 10_000;
+const FRESH_LOGIN_SHARE_MS = 10_000;
 
 interface Session {
 	token: SecurityToken;
