@@ -101,7 +101,8 @@ class N8nCli {
 	 */
 	async start(port) {
 		const child = spawn(this.install.node.bin, [this.install.n8nBin, 'start'], {
-			env: { ...this.env, N8N_PORT: String(port) },
+			// the task broker's own port (default 5679) moves along, so several instances can run
+			env: { ...this.env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(port + 10_000) },
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
