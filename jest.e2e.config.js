@@ -5,4 +5,7 @@ module.exports = {
 	transform: {},
 	testTimeout: 15 * 60 * 1000,
 	maxWorkers: 1,
+	// A suite whose setup failed halfway (say, n8n did not start) can leave a socket of a child
+	// process open; the run must still end, so CI reports the failure instead of hanging.
+	forceExit: true,
 };

@@ -5,7 +5,7 @@
  * `n8n execute`, against the simulator on loopback. Asserts outputs and the simulator's stats.
  */
 const { ensureN8n, N8N_VERSIONS } = require('./install');
-const { N8nCli, packTarball } = require('./n8n');
+const { N8nCli, packTarball, ownerSession } = require('./n8n');
 const { workflows, credentials, examples } = require('./workflows');
 const { startSimulator, testConfig, DEMO_TENANT } = require('../test/helpers/simulator');
 
@@ -146,18 +146,8 @@ describe.each(LINES)('n8n %s', (line) => {
 	test('on a started n8n, the editor’s REST calls work: credential test and the branch list', async () => {
 		const server = await n8n.start(LINES.indexOf(line) + 45678);
 		try {
-			const headers = { 'content-type': 'application/json', 'browser-id': 'e2e-browser' };
-			const setup = await fetch(`${server.url}/rest/owner/setup`, {
-				method: 'POST',
-				headers,
-				body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd!' }),
-			});
-			expect(setup.status).toBe(200);
-			const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
-			const rest = async (path, body) => {
-				const response = await fetch(`${server.url}/rest/${path}`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify(body) });
-				return { status: response.status, body: await response.json() };
-			};
+			const owner = await ownerSession(server.url);
+			const rest = owner.post;
 			const [good, , wrong] = credentials(sim.baseUrl, DEMO_TENANT);
 			const before = await sim.stats();
 			// as the editor sends it: the saved credential's id with the form's data

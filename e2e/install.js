@@ -74,8 +74,19 @@ function ensureN8n(line) {
 				PATH: `${node.binDir}:${process.env.PATH}`,
 				npm_config_nodedir: node.headersDir,
 				npm_config_build_from_source: 'true',
+				// under `npm run`, npm hands its own config down as npm_config_*: this project's
+				// ignore-scripts=true would make the rebuild a silent no-op
+				npm_config_ignore_scripts: 'false',
 			},
 		});
+		// without them n8n cannot open its database or run code: load both under Node 24 now
+		for (const addon of ['sqlite3', 'isolated-vm']) {
+			try {
+				execFileSync(node.bin, ['-e', `require(${JSON.stringify(path.join(dir, 'node_modules', addon))})`], { stdio: 'pipe' });
+			} catch (error) {
+				throw new Error(`n8n's native module ${addon} does not load under Node 24 after the rebuild: ${/** @type {any} */ (error).stderr}`);
+			}
+		}
 		fs.writeFileSync(marker, `${new Date().toISOString()} ${Math.round((Date.now() - started) / 1000)} s\n`);
 		log(`n8n@${version} ready after ${Math.round((Date.now() - started) / 1000)} s`);
 	}

@@ -23,9 +23,10 @@ function packTarball() {
 class N8nCli {
 	/**
 	 * @param {ReturnType<typeof import('./install').ensureN8n>} install
-	 * @param {string} tarball
+	 * @param {string | null} tarball this package's tarball; null for an n8n without it
+	 * @param {Record<string, string>} [env] more n8n settings (database, queue mode)
 	 */
-	constructor(install, tarball) {
+	constructor(install, tarball, env = {}) {
 		this.install = install;
 		this.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-${install.version}-`));
 		/** Everything n8n printed except the run data `--rawOutput` prints on request: its log. */
@@ -47,7 +48,9 @@ class N8nCli {
 			DB_SQLITE_POOL_SIZE: '2',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			NODE_ENV: 'production',
+			...env,
 		};
+		if (tarball === null) return;
 		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
 		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
@@ -96,38 +99,60 @@ class N8nCli {
 	}
 
 	/**
-	 * `n8n start` on loopback; resolves when the REST API answers (/healthz and, on 1.x, /healthz/readiness answer earlier). `stop()` ends it.
+	 * `n8n start` (or `n8n worker`) on loopback; resolves when it is ready: for `start`, when the
+	 * REST API answers (/healthz and, on 1.x, /healthz/readiness answer earlier); for a worker,
+	 * when its health check answers. `stop()` ends it; `exitCode()` tells whether it crashed.
 	 * @param {number} port
+	 * @param {{ command?: 'start' | 'worker', env?: Record<string, string> }} [options]
 	 */
-	async start(port) {
-		const child = spawn(this.install.node.bin, [this.install.n8nBin, 'start'], {
-			// the task broker's own port (default 5679) moves along, so several instances can run
-			env: { ...this.env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(port + 10_000) },
+	async start(port, { command = 'start', env = {} } = {}) {
+		const url = `http://127.0.0.1:${port}`;
+		// a left-over n8n on the port would answer the readiness checks below in its place
+		if (await fetch(url).then(() => true, () => false)) throw new Error(`Port ${port} is already in use: stop what listens there.`);
+		const started = Date.now();
+		const child = spawn(this.install.node.bin, [this.install.n8nBin, command], {
+			env: {
+				...this.env,
+				N8N_PORT: String(port),
+				// the task broker's own port (default 5679) moves along, so several instances can run
+				N8N_RUNNERS_BROKER_PORT: String(port + 10_000),
+				...(command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } : {}),
+				...env,
+			},
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		child.stdout.on('data', (chunk) => (this.log += chunk));
 		child.stderr.on('data', (chunk) => (this.log += chunk));
-		const url = `http://127.0.0.1:${port}`;
 		const exited = new Promise((resolve) => child.once('exit', resolve));
-		for (let waited = 0; ; waited += 500) {
-			if (child.exitCode !== null) throw new Error(`n8n start exited: ${this.log.slice(-2000)}`);
-			if (waited > 120_000) throw new Error('n8n did not start within 120 s');
-			// n8n 1.x answers readiness a few seconds before its REST routes exist
-			const healthy = await fetch(`${url}/rest/settings`).then(
+		const ready = command === 'worker' ? `${url}/healthz` : `${url}/rest/settings`;
+		for (let waited = 0; ; waited += 250) {
+			if (child.exitCode !== null) throw new Error(`n8n ${command} exited: ${this.log.slice(-2000)}`);
+			if (waited > 180_000) throw new Error(`n8n ${command} did not start within 180 s`);
+			const healthy = await fetch(ready).then(
 				(response) => response.ok && (response.headers.get('content-type') ?? '').includes('json'),
 				() => false,
 			);
 			if (healthy) break;
-			await new Promise((resolve) => setTimeout(resolve, 500));
+			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 		return {
 			url,
+			startupMs: Date.now() - started,
+			exitCode: () => child.exitCode,
 			stop: async () => {
-				child.kill('SIGTERM');
+				if (child.exitCode === null) child.kill('SIGTERM');
 				await exited;
 			},
 		};
+	}
+
+	/** Activates (2.x: publishes) an imported workflow, so its triggers and webhooks run. */
+	async activate(/** @type {string} */ id) {
+		const args = this.install.line === '1.x' ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+		const result = /** @type {any} */ (await this.command(args));
+		this.log += result.stdout + result.stderr;
+		if (result.code !== 0) throw new Error(`activating ${id} failed: ${result.stdout}${result.stderr}`);
 	}
 
 	/** `n8n import:<kind>` of the given items from a temporary file. */
@@ -169,4 +194,30 @@ class N8nCli {
 	}
 }
 
-module.exports = { N8nCli, packTarball };
+/**
+ * Sets up the owner account of a started n8n and returns its REST session, as the editor uses it.
+ * @param {string} url
+ */
+async function ownerSession(url, owner = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd!' }) {
+	const headers = { 'content-type': 'application/json', 'browser-id': 'e2e' };
+	const setup = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
+	if (!setup.ok) throw new Error(`owner setup failed: HTTP ${setup.status} ${await setup.text()}`);
+	const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+	const call = async (/** @type {string} */ method, /** @type {string} */ route, /** @type {unknown} */ body) => {
+		const response = await fetch(`${url}/rest/${route}`, {
+			method,
+			headers: { ...headers, cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		return { status: response.status, body: /** @type {any} */ (await response.json()) };
+	};
+	return {
+		status: setup.status,
+		cookie,
+		get: (/** @type {string} */ route) => call('GET', route, undefined),
+		post: (/** @type {string} */ route, /** @type {unknown} */ body) => call('POST', route, body),
+		patch: (/** @type {string} */ route, /** @type {unknown} */ body) => call('PATCH', route, body),
+	};
+}
+
+module.exports = { N8nCli, packTarball, ownerSession };

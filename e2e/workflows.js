@@ -84,6 +84,69 @@ function workflows(baseUrl, tenant) {
 	];
 }
 
+/**
+ * A workflow started by `POST /webhook/<id>` with `{ items: [...] }`: Split Out makes one item of
+ * each entry, then the given nodes run in a chain; the webhook answers with the last node's
+ * first item.
+ * @param {string} id @param {any[]} nodes @param {{ splitFirst?: boolean }} [options]
+ */
+function webhookChain(id, nodes, { splitFirst = true } = {}) {
+	const webhook = {
+		...node(`${id}-webhook`, 'Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: id, responseMode: 'lastNode', options: {} }),
+		typeVersion: 2,
+		webhookId: `${id}-webhook`,
+	};
+	const split = node(`${id}-split`, 'Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.items', options: {} });
+	const all = [webhook, ...(splitFirst ? [split] : []), ...nodes].map((n, index) => ({ ...n, position: [index * 220, 0] }));
+	/** @type {Record<string, any>} */
+	const connections = {};
+	for (let i = 0; i < all.length - 1; i++) {
+		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { id, name: `AMPAREX webhook ${id}`, active: false, nodes: all, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+/**
+ * What the benchmark compares, each started by a webhook with M items:
+ * - `bench-node`: the AMPAREX Login node's Who Am I on the credential's cached session;
+ * - `bench-http-login`: what users build without this package: an HTTP Request login in every
+ *   execution, then HTTP Request calls with the returned token;
+ * - `bench-http-credential`: the HTTP Request node calling the same route with this credential.
+ * @param {string} baseUrl @param {any} tenant
+ */
+function benchWorkflows(baseUrl, tenant) {
+	const whoAmIUrl = `${baseUrl}/alias/${encodeURIComponent(tenant.alias)}/protected/whoami`;
+	const headers = (/** @type {Record<string, string>} */ values) => ({
+		sendHeaders: true,
+		headerParameters: { parameters: Object.entries(values).map(([name, value]) => ({ name, value })) },
+	});
+	/** @param {string} id @param {string} name @param {object} parameters @param {string} [credentialId] */
+	const http = (id, name, parameters, credentialId) => node(id, name, 'n8n-nodes-base.httpRequest', { options: {}, ...parameters }, credentialId);
+	return [
+		webhookChain('bench-node', [node('bn-1', 'Who Am I', NODE, { operation: 'whoAmI' }, 'amparexDemo')]),
+		webhookChain(
+			'bench-http-login',
+			[
+				http('bh-1', 'Login', {
+					method: 'POST',
+					url: `${baseUrl}/alias/${encodeURIComponent(tenant.alias)}/login`,
+					...headers({ username: tenant.serviceAccount.username, password: tenant.serviceAccount.password }),
+				}),
+				node('bh-2', 'Items', 'n8n-nodes-base.set', {
+					assignments: { assignments: [{ id: 'items', name: 'items', value: "={{ $('Webhook').first().json.body.items }}", type: 'array' }] },
+					options: {},
+				}),
+				node('bh-3', 'Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'items', options: {} }),
+				http('bh-4', 'Who Am I', { method: 'GET', url: whoAmIUrl, ...headers({ Authorization: "=Bearer {{ $('Login').first().json.value }}" }) }),
+			].map((n) => (n.type === 'n8n-nodes-base.set' ? { ...n, typeVersion: 3.4 } : n)),
+			{ splitFirst: false },
+		),
+		webhookChain('bench-http-credential', [
+			http('bc-1', 'Who Am I', { method: 'GET', url: whoAmIUrl, authentication: 'predefinedCredentialType', nodeCredentialType: 'amparexApi' }, 'amparexDemo'),
+		]),
+	];
+}
+
 /** The example workflows shipped in examples/, pointed at the given simulator. */
 function examples(/** @type {string} */ baseUrl) {
 	const fs = require('node:fs');
@@ -98,4 +161,4 @@ function examples(/** @type {string} */ baseUrl) {
 /** The Base URL the examples use: the demo simulator's (npm run demo). */
 const EXAMPLE_BASE_URL = 'http://127.0.0.1:8078/amparex/webaxapi';
 
-module.exports = { workflows, credentials, examples, EXAMPLE_BASE_URL };
+module.exports = { workflows, credentials, examples, webhookChain, benchWorkflows, EXAMPLE_BASE_URL };

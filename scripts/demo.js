@@ -10,7 +10,7 @@
  * workflows use.
  */
 const { ensureN8n } = require('../e2e/install');
-const { N8nCli, packTarball } = require('../e2e/n8n');
+const { N8nCli, packTarball, ownerSession } = require('../e2e/n8n');
 const { credentials, examples, EXAMPLE_BASE_URL } = require('../e2e/workflows');
 const { createSimulator } = require('../simulator/server');
 const demoConfig = require('../simulator/demo-config.json');
@@ -35,7 +35,7 @@ async function main() {
 	});
 
 	const n8n = new N8nCli(install, tarball);
-	/** @type {{ stop: () => Promise<void> } | undefined} */
+	/** @type {{ stop: () => Promise<void>, url: string } | undefined} */
 	let server;
 	let stopping = false;
 	const stop = async () => {
@@ -56,12 +56,7 @@ async function main() {
 	await n8n.importWorkflows(examples(baseUrl));
 	say(`Starting n8n ${install.version} …`);
 	server = await n8n.start(n8nPort);
-	const setup = await fetch(`http://127.0.0.1:${n8nPort}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', 'browser-id': 'demo' },
-		body: JSON.stringify(OWNER),
-	});
-	if (!setup.ok) throw new Error(`Creating the owner account failed: HTTP ${setup.status}`);
+	await ownerSession(server.url, OWNER);
 
 	say('');
 	say(`n8n editor:        http://127.0.0.1:${n8nPort}`);

@@ -26,7 +26,10 @@ const CONTROL_PATH = '/__simulator';
  * }} Tenant
  * @typedef {{ tokenValiditySeconds?: number, tenants: Tenant[] }} Config
  * @typedef {{ alias: string, user: User, branchId: string, expiresAt: number }} Session
- * @typedef {{ route: string, remaining: number, status?: number, body?: string, delayMs?: number, drop?: boolean, notJson?: boolean, html?: boolean }} Fault
+ * A queued fault: applies to the next `remaining` requests of `route` ('*' for any), after letting
+ * `skip` of them through. `revokeTokens` ends every session first, as when AMPAREX expires or
+ * revokes them; the request is then answered as usual (401 for a token).
+ * @typedef {{ route: string, remaining: number, skip?: number, status?: number, body?: string, delayMs?: number, drop?: boolean, notJson?: boolean, html?: boolean, plainText?: boolean, revokeTokens?: boolean }} Fault
  */
 
 /** Passwords AMPAREX accepts: "very strong" (length 10+, lower, upper, digit, other). */
@@ -203,7 +206,13 @@ class SimulatorState {
 		const fault = this.faults.find(
 			(candidate) => candidate.remaining > 0 && (candidate.route === route || candidate.route === '*'),
 		);
-		if (fault) fault.remaining--;
+		if (!fault) return undefined;
+		if (fault.skip) {
+			fault.skip--;
+			return undefined;
+		}
+		fault.remaining--;
+		if (fault.revokeTokens) this.sessions.clear();
 		return fault;
 	}
 }
@@ -449,6 +458,11 @@ async function applyFault(
 		const page = '<!DOCTYPE html><html><head><title>Error</title></head><body><h1>Proxy Error</h1></body></html>';
 		res.writeHead(fault.status ?? 200, { 'Content-Type': 'text/html' });
 		res.end(page);
+		return true;
+	}
+	if (fault.plainText) {
+		res.writeHead(fault.status ?? 200, { 'Content-Type': 'text/plain' });
+		res.end('Service temporarily unavailable');
 		return true;
 	}
 	if (fault.status) {

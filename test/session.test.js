@@ -61,6 +61,35 @@ test('an expired token costs exactly one new login and the call succeeds', async
 	expect(n8n.store.read('amparex').sessionToken).not.toBe(oldToken);
 });
 
+test('an execution refused with an older token takes the login another execution just made', async () => {
+	const n8n = n8nWith();
+	await n8n.run([whoAmI]);
+	const oldToken = n8n.store.read('amparex').sessionToken;
+	await sim.expireTokens();
+	expect((await n8n.run([whoAmI])).error).toBeUndefined();
+	const newToken = n8n.store.read('amparex').sessionToken;
+	expect(newToken).not.toBe(oldToken);
+
+	// an execution that read the credential before the new token was stored
+	n8n.store.update('amparex', { ...n8n.store.read('amparex'), sessionToken: oldToken });
+	const late = await n8n.run([whoAmI]);
+	expect(late.error).toBeUndefined();
+	const stats = await sim.stats();
+	record('overlapping execution refused with the older token', stats, 'no third login');
+	expect(stats.requests['POST /login']).toBe(2);
+	expect(n8n.store.read('amparex').sessionToken).toBe(newToken);
+});
+
+test('a caller refused with the newest token itself gets a new login, not that token again', async () => {
+	const n8n = n8nWith();
+	await n8n.run([whoAmI]);
+	await sim.expireTokens();
+	const result = await n8n.run([whoAmI]);
+	expect(result.error).toBeUndefined();
+	const stats = await sim.stats();
+	expect(stats.requests['POST /login']).toBe(2);
+});
+
 test('the token expires by itself after its validity and n8n logs in again once', async () => {
 	await sim.reset({ tokenValiditySeconds: 1 });
 	const n8n = n8nWith();

@@ -60,10 +60,16 @@ export function parseSecurityToken(answer: unknown): SecurityToken {
 	return { value: body.value, expiryTime: typeof body.expiryTime === 'string' ? body.expiryTime : undefined };
 }
 
-function isStillValid(token: SecurityToken, now: number): boolean {
-	if (!token.expiryTime) return true;
-	const expiry = Date.parse(token.expiryTime);
-	return Number.isNaN(expiry) || expiry > now + 5_000;
+/**
+ * Whether a recent login may still be handed out: not when it expires within 5 s, or within a
+ * quarter of its lifetime for tokens that live only seconds.
+ */
+function isStillValid(session: Session, now: number): boolean {
+	if (!session.token.expiryTime) return true;
+	const expiry = Date.parse(session.token.expiryTime);
+	if (Number.isNaN(expiry)) return true;
+	const margin = Math.min(5_000, (expiry - session.obtainedAt) / 4);
+	return expiry > now + margin;
 }
 
 /** `POST /login` with the credentials in headers only; never in the URL. */
@@ -132,13 +138,15 @@ export async function obtainSessionToken(
 	const pending = inFlight.get(key);
 	if (pending) return (await pending).token;
 
+	// A login of the last seconds is handed to callers that read no token yet, and to callers
+	// refused with an older token: executions that overlapped the one that just logged in.
 	const recent = fresh.get(key);
 	const storedToken = credentials.sessionToken ?? '';
 	if (
 		recent &&
-		storedToken === '' &&
+		storedToken !== recent.token.value &&
 		now - recent.obtainedAt < FRESH_LOGIN_SHARE_MS &&
-		isStillValid(recent.token, now)
+		isStillValid(recent, now)
 	) {
 		return recent.token;
 	}
