@@ -434,6 +434,9 @@ async function control(
 			}
 			return sendJson(res, 200, { pending: state.faults.filter((fault) => fault.remaining > 0).length });
 		}
+		case 'DELETE /faults':
+			state.faults = [];
+			return sendJson(res, 200, { pending: 0 });
 		case 'POST /tokens/expire':
 			state.sessions.clear();
 			return sendJson(res, 200, state.snapshot());

@@ -151,6 +151,15 @@ describe('AMPAREX status codes', () => {
 		await expectNoSecrets(result);
 	});
 
+	test('an unknown alias with Continue On Fail: every item gets the error, one login attempt', async () => {
+		const result = await n8nWith({ alias: 'no-such-alias-cof=' }).run([{ ...whoAmI, continueOnFail: true }], [{}, {}, {}]);
+		expect(result.error).toBeUndefined();
+		const output = result.output('AMPAREX');
+		expect(output.map((item) => item.json.error)).toEqual(Array(3).fill('AMPAREX knows no service for this alias (503)'));
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect((await sim.stats()).requests).toEqual({ 'POST /login': 1 });
+	});
+
 	test('503 unknown alias on login', async () => {
 		const result = await n8nWith({ alias: 'no-such-alias=' }).run([whoAmI]);
 		expect(result.error.message).toBe('AMPAREX knows no service for this alias (503)');

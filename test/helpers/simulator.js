@@ -57,6 +57,7 @@ async function startSimulator(/** @type {any} */ config = testConfig(), /** @typ
 		stats: () => control('GET', 'stats'),
 		reset: (/** @type {unknown} */ body) => control('POST', 'reset', body),
 		fault: (/** @type {unknown} */ fault) => control('POST', 'faults', fault),
+		clearFaults: () => control('DELETE', 'faults'),
 		expireTokens: () => control('POST', 'tokens/expire'),
 	};
 }

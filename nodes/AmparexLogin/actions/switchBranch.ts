@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { amparexApiRequest } from '../transport/api';
+import { withoutSecrets } from '../transport/errors';
 import type { AmparexCredentials } from '../transport/request';
 import { BRANCH_LOGIN_PATH, branchLoginQuery } from '../transport/session';
 import { callOptions, tokenOutput } from './common';
@@ -82,7 +83,7 @@ export async function execute(
 		this.getNodeParameter('branchId', itemIndex, '', { extractValue: true }) ?? '',
 	).trim();
 	if (branchId === '') {
-		throw new NodeOperationError(this.getNode(), 'No branch chosen', {
+		throw new NodeOperationError(withoutSecrets(this.getNode()), 'No branch chosen', {
 			description: 'Pick a branch from the list, or enter a Branch ID.',
 			itemIndex,
 		});
@@ -93,7 +94,7 @@ export async function execute(
 		: credentials.username;
 	const password = otherUser ? String(this.getNodeParameter('password', itemIndex, '')) : credentials.password;
 	if (otherUser && (username === '' || password === '')) {
-		throw new NodeOperationError(this.getNode(), 'Username or password of the other AMPAREX user is empty', {
+		throw new NodeOperationError(withoutSecrets(this.getNode()), 'Username or password of the other AMPAREX user is empty', {
 			description: 'Enter both, or choose "User of the Credential" under AMPAREX User.',
 			itemIndex,
 		});

@@ -1,4 +1,4 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { INode, INodeParameters, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 export type AmparexErrorKind =
@@ -317,9 +317,30 @@ export function toAmparexError(error: unknown, context: ErrorContext): AmparexEr
 }
 
 /** The error a node throws or puts into an item: only the safe fields, nothing of the request. */
+/** The node's fields that hold secrets: a pincode, another user's password, a token. */
+const SECRET_PARAMETERS = ['pincode', 'password', 'token'];
+
+/**
+ * n8n saves the node an error names, with its parameters, in the execution: a copy without the
+ * secrets typed into it (expressions stay, they only point at data).
+ */
+export function withoutSecrets(node: INode): INode {
+	const mask = (parameters: INodeParameters): INodeParameters =>
+		Object.fromEntries(
+			Object.entries(parameters).map(([name, value]) => {
+				if (SECRET_PARAMETERS.includes(name) && typeof value === 'string' && value !== '' && !value.startsWith('=')) {
+					return [name, '***'];
+				}
+				if (value && typeof value === 'object' && !Array.isArray(value)) return [name, mask(value as INodeParameters)];
+				return [name, value];
+			}),
+		);
+	return { ...node, parameters: mask(node.parameters) };
+}
+
 export function toNodeApiError(node: INode, error: AmparexError, itemIndex?: number): NodeApiError {
 	const safe: JsonObject = { message: error.message, description: error.description, kind: error.kind };
-	return new NodeApiError(node, safe, {
+	return new NodeApiError(withoutSecrets(node), safe, {
 		message: error.message,
 		description: error.description,
 		httpCode: error.amparexStatus ? String(error.amparexStatus) : undefined,

@@ -16,6 +16,13 @@ type SendRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 /** A rejected password is not sent again for this long (AMPAREX may lock the account). */
 const REJECTED_LOGIN_HOLD_MS = 10 * 60_000;
 /**
+ * Other logins that AMPAREX answered with a configuration error (unknown alias, no API at the
+ * Base URL, API not activated, …) are not repeated for this long: every item of an execution
+ * would otherwise send its own. Network failures and 5xx are retried at once.
+ */
+const FAILED_LOGIN_HOLD_MS = 10_000;
+const HELD_LOGIN_FAILURES = new Set(['unknownAlias', 'notFound', 'paymentRequired', 'forbidden', 'invalidRequest', 'notJson']);
+/**
  * A fresh login is handed to callers that still read an empty token for this long: executions
  * that started while it ran read the credential before n8n stored the new token.
  */
@@ -29,7 +36,7 @@ interface Session {
 // Per n8n process. Keys are hashes: no password is kept here beyond what n8n itself holds.
 const inFlight = new Map<string, Promise<Session>>();
 const fresh = new Map<string, Session>();
-const rejected = new Map<string, { at: number; error: AmparexError }>();
+const rejected = new Map<string, { at: number; holdMs: number; error: AmparexError }>();
 
 /** Identifies one login: the same server, tenant, user, password and branch. */
 function loginKey(credentials: AmparexCredentials): string {
@@ -132,7 +139,7 @@ export async function obtainSessionToken(
 	const now = Date.now();
 
 	const refusal = rejected.get(key);
-	if (refusal && now - refusal.at < REJECTED_LOGIN_HOLD_MS) throw refusal.error;
+	if (refusal && now - refusal.at < refusal.holdMs) throw refusal.error;
 	rejected.delete(key);
 
 	const pending = inFlight.get(key);
@@ -161,7 +168,9 @@ export async function obtainSessionToken(
 			(error: unknown) => {
 				fresh.delete(key);
 				if (error instanceof AmparexError && error.kind === 'loginRejected') {
-					rejected.set(key, { at: Date.now(), error });
+					rejected.set(key, { at: Date.now(), holdMs: REJECTED_LOGIN_HOLD_MS, error });
+				} else if (error instanceof AmparexError && HELD_LOGIN_FAILURES.has(error.kind)) {
+					rejected.set(key, { at: Date.now(), holdMs: FAILED_LOGIN_HOLD_MS, error });
 				}
 				throw error;
 			},
