@@ -58,8 +58,8 @@ async function launch({ install, tarball, port, credentials, workflows, env = {}
 			return { status: response.status, body };
 		},
 		/** The saved executions of a workflow, newest first, with their run data parsed. */
-		async executions(/** @type {string} */ workflowId, limit = 1) {
-			const list = await owner.get(`executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=${limit}`);
+		async executions(/** @type {string} */ workflowId, limit = 1, /** @type {object} */ filter = {}) {
+			const list = await owner.get(`executions?filter=${encodeURIComponent(JSON.stringify({ workflowId, ...filter }))}&limit=${limit}`);
 			const results = list.body.data.results ?? list.body.data;
 			return Promise.all(
 				results.map(async (/** @type {{ id: string }} */ summary) => {

@@ -80,6 +80,23 @@ test('an execution refused with an older token takes the login another execution
 	expect(n8n.store.read('amparex').sessionToken).toBe(newToken);
 });
 
+test('a caller refused with a token from elsewhere (another worker) logs in itself', async () => {
+	const n8n = n8nWith();
+	await n8n.run([whoAmI]); // this process's recent login
+	// another n8n worker logged in and stored its token; then AMPAREX ended every session
+	const login = await fetch(`${sim.baseUrl}/alias/${encodeURIComponent(DEMO_TENANT.alias)}/login`, {
+		method: 'POST',
+		headers: { username: DEMO_TENANT.serviceAccount.username, password: DEMO_TENANT.serviceAccount.password },
+	});
+	const foreignToken = (await login.json()).value;
+	n8n.store.update('amparex', { ...n8n.store.read('amparex'), sessionToken: foreignToken });
+	await sim.expireTokens();
+
+	const result = await n8n.run([whoAmI]);
+	expect(result.error).toBeUndefined();
+	expect((await sim.stats()).requests['POST /login']).toBe(3);
+});
+
 test('a caller refused with the newest token itself gets a new login, not that token again', async () => {
 	const n8n = n8nWith();
 	await n8n.run([whoAmI]);

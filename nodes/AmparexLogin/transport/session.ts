@@ -23,14 +23,16 @@ const REJECTED_LOGIN_HOLD_MS = 10 * 60_000;
 const FAILED_LOGIN_HOLD_MS = 10_000;
 const HELD_LOGIN_FAILURES = new Set(['unknownAlias', 'notFound', 'paymentRequired', 'forbidden', 'invalidRequest', 'notJson']);
 /**
- * A fresh login is handed to callers that still read an empty token for this long: executions
- * that started while it ran read the credential before n8n stored the new token.
+ * A fresh login is handed, for this long, to callers that read the credential before n8n stored
+ * its token: they hold an empty token, or the token that this login replaced.
  */
 const FRESH_LOGIN_SHARE_MS = 10_000;
 
 interface Session {
 	token: SecurityToken;
 	obtainedAt: number;
+	/** The stored token this login replaced ('' for none). */
+	replaced?: string;
 }
 
 // Per n8n process. Keys are hashes: no password is kept here beyond what n8n itself holds.
@@ -145,13 +147,14 @@ export async function obtainSessionToken(
 	const pending = inFlight.get(key);
 	if (pending) return (await pending).token;
 
-	// A login of the last seconds is handed to callers that read no token yet, and to callers
-	// refused with an older token: executions that overlapped the one that just logged in.
+	// A login of the last seconds is handed to executions that overlapped it: they read no token
+	// yet, or the very token it replaced. Not to a caller refused with any other token: in queue
+	// mode that can be another worker's, and this login may be older and revoked too.
 	const recent = fresh.get(key);
 	const storedToken = credentials.sessionToken ?? '';
 	if (
 		recent &&
-		storedToken !== recent.token.value &&
+		(storedToken === '' || storedToken === recent.replaced) &&
 		now - recent.obtainedAt < FRESH_LOGIN_SHARE_MS &&
 		isStillValid(recent, now)
 	) {
@@ -162,7 +165,7 @@ export async function obtainSessionToken(
 	const login = logIn(send, credentials)
 		.then(
 			(session) => {
-				fresh.set(key, session);
+				fresh.set(key, { ...session, replaced: storedToken });
 				return session;
 			},
 			(error: unknown) => {
