@@ -316,7 +316,6 @@ export function toAmparexError(error: unknown, context: ErrorContext): AmparexEr
 	return mapped;
 }
 
-/** The error a node throws or puts into an item: only the safe fields, nothing of the request. */
 /** The node's fields that hold secrets: a pincode, another user's password, a token. */
 const SECRET_PARAMETERS = ['pincode', 'password', 'token'];
 
@@ -338,6 +337,7 @@ export function withoutSecrets(node: INode): INode {
 	return { ...node, parameters: mask(node.parameters) };
 }
 
+/** The error a node throws or puts into an item: only the safe fields, nothing of the request. */
 export function toNodeApiError(node: INode, error: AmparexError, itemIndex?: number): NodeApiError {
 	const safe: JsonObject = { message: error.message, description: error.description, kind: error.kind };
 	return new NodeApiError(withoutSecrets(node), safe, {
