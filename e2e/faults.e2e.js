@@ -13,7 +13,7 @@ const { ensureN8n, ROOT } = require('./install');
 const { packTarball } = require('./n8n');
 const { launch } = require('./instance');
 const { credentials, webhookChain } = require('./workflows');
-const { startSimulator, DEMO_TENANT } = require('../test/helpers/simulator');
+const { startSimulator, DEMO_TENANT, UNLIMITED_TENANT } = require('../test/helpers/simulator');
 
 const NODE = 'n8n-nodes-amparex.amparexLogin';
 const PORT = 5730;
@@ -21,7 +21,7 @@ const ITEMS = [1, 2];
 const TIMEOUT_MS = 1000;
 const FAULT_USER = { username: 'fault.user', password: 'Fault-Passw0rd!2024', pincode: '938271', staffId: '7b3e2c9a5d4f6e8a0b1c2d3e4f506172' };
 const LOCKED_USER = { username: 'locked.user', password: 'Locked-Passw0rd!2024', pincode: '615243' };
-const tenant = { ...DEMO_TENANT, callLimit: 100_000_000, lockAfterFailedLogins: 3, users: [...DEMO_TENANT.users, FAULT_USER, LOCKED_USER] };
+const tenant = { ...UNLIMITED_TENANT, lockAfterFailedLogins: 3, users: [...DEMO_TENANT.users, FAULT_USER, LOCKED_USER] };
 
 /** The node's operations and the AMPAREX route each one calls. */
 const OPERATIONS = [

@@ -13,11 +13,11 @@ const { N8nCli, packTarball } = require('./n8n');
 const { launch } = require('./instance');
 const { credentials, benchWorkflows } = require('./workflows');
 const { startPostgres, startRedis } = require('./services');
-const { startSimulator, DEMO_TENANT } = require('../test/helpers/simulator');
+const { startSimulator, UNLIMITED_TENANT } = require('../test/helpers/simulator');
 
 const EXECUTIONS = 200;
 const PARALLEL = 20;
-const tenant = { ...DEMO_TENANT, callLimit: 100_000_000 };
+const tenant = UNLIMITED_TENANT;
 
 let tarball;
 let postgres;

@@ -7,7 +7,7 @@ const { ensureN8n, N8N_VERSIONS } = require('./install');
 const { packTarball } = require('./n8n');
 const { launch } = require('./instance');
 const { credentials, benchWorkflows } = require('./workflows');
-const { startSimulator, DEMO_TENANT } = require('../test/helpers/simulator');
+const { startSimulator, UNLIMITED_TENANT } = require('../test/helpers/simulator');
 
 const LINES = (process.env.E2E_N8N_LINES ?? Object.keys(N8N_VERSIONS).join(',')).split(',');
 const SOAK_SECONDS = 60;
@@ -21,7 +21,7 @@ afterAll(() => {
 	if (tarball) require('node:fs').rmSync(require('node:path').dirname(tarball), { recursive: true, force: true });
 });
 
-const tenant = { ...DEMO_TENANT, callLimit: 100_000_000 };
+const tenant = UNLIMITED_TENANT;
 const whoAmIWorkflow = (baseUrl) => benchWorkflows(baseUrl, tenant).filter((workflow) => workflow.id === 'bench-node');
 const logins = (stats) => stats.requests['POST /login'] ?? 0;
 

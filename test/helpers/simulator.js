@@ -75,4 +75,7 @@ function demoCredential(/** @type {string} */ baseUrl, /** @type {Record<string,
 	};
 }
 
-module.exports = { startSimulator, testConfig, demoCredential, DEMO_TENANT, SLASH_ALIAS };
+/** The demo tenant with a call limit that long runs (benchmark, soak, queue mode) cannot use up. */
+const UNLIMITED_TENANT = { ...DEMO_TENANT, callLimit: 100_000_000 };
+
+module.exports = { startSimulator, testConfig, demoCredential, DEMO_TENANT, UNLIMITED_TENANT, SLASH_ALIAS };

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
+import type { AmparexErrorKind } from './errors';
 import { AmparexError, toAmparexError } from './errors';
 import type { AmparexCredentials } from './request';
 import { assertHeaderSafe, buildRequest, jsonBody, normalizeBaseUrl } from './request';
@@ -21,7 +22,7 @@ const REJECTED_LOGIN_HOLD_MS = 10 * 60_000;
  * would otherwise send its own. Network failures and 5xx are retried at once.
  */
 const FAILED_LOGIN_HOLD_MS = 10_000;
-const HELD_LOGIN_FAILURES = new Set(['unknownAlias', 'notFound', 'paymentRequired', 'forbidden', 'invalidRequest', 'notJson']);
+const HELD_LOGIN_FAILURES: ReadonlySet<AmparexErrorKind> = new Set(['unknownAlias', 'notFound', 'paymentRequired', 'forbidden', 'invalidRequest', 'notJson']);
 /**
  * A fresh login is handed, for this long, to callers that read the credential before n8n stored
  * its token: they hold an empty token, or the token that this login replaced.
