@@ -8,6 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { credentialTestRules } from '../nodes/AmparexLogin/transport/errors';
 import type { AmparexCredentials } from '../nodes/AmparexLogin/transport/request';
 import { obtainSessionToken } from '../nodes/AmparexLogin/transport/session';
 
@@ -100,11 +101,16 @@ export class AmparexApi implements ICredentialType {
 		},
 	};
 
+	/**
+	 * n8n logs in through `preAuthentication` (with its messages) and stores the session, then
+	 * sends this Who Am I call; the rules word its failures as a workflow's.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '=/alias/{{encodeURIComponent($credentials.alias.trim())}}/protected/whoami',
 			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 		},
+		rules: credentialTestRules(),
 	};
 }

@@ -37,8 +37,9 @@ afterAll(() => {
 afterAll(() => {
 	const scenarios = [...new Set(Object.values(table).flatMap((results) => Object.keys(results)))];
 	const width = Math.max(...scenarios.map((scenario) => scenario.length), 8);
-	const header = `${'scenario'.padEnd(width)}  ${LINES.map((line) => `n8n ${N8N_VERSIONS[line].version}`.padEnd(28)).join('')}`;
-	const rows = scenarios.map((scenario) => `${scenario.padEnd(width)}  ${LINES.map((line) => String(table[line]?.[scenario] ?? '-').padEnd(28)).join('')}`);
+	const cell = Math.max(...Object.values(table).flatMap((results) => Object.values(results).map((value) => String(value).length + 2)), 28);
+	const header = `${'scenario'.padEnd(width)}  ${LINES.map((line) => `n8n ${N8N_VERSIONS[line].version}`.padEnd(cell)).join('')}`;
+	const rows = scenarios.map((scenario) => `${scenario.padEnd(width)}  ${LINES.map((line) => String(table[line]?.[scenario] ?? '-').padEnd(cell)).join('')}`);
 	process.stdout.write(['', 'Compatibility (AMPAREX logins / requests measured by the simulator)', header, ...rows, ''].join('\n') + '\n');
 });
 
@@ -151,7 +152,8 @@ describe.each(LINES)('n8n %s', (line) => {
 			const [good, , wrong] = credentials(sim.baseUrl, DEMO_TENANT);
 			const before = await sim.stats();
 			// as the editor sends it: the saved credential's id with the form's data
-			const ok = await rest('credentials/test', { credentials: { id: good.id, name: good.name, type: 'amparexApi', data: good.data } });
+			const goodTest = { credentials: { id: good.id, name: good.name, type: 'amparexApi', data: good.data } };
+			const ok = await rest('credentials/test', goodTest);
 			expect(ok).toMatchObject({ status: 200 });
 			expect(ok.body.data).toEqual({ status: 'OK', message: 'Connection successful!' });
 			const failed = await rest('credentials/test', { credentials: { id: wrong.id, name: wrong.name, type: 'amparexApi', data: wrong.data } });
@@ -172,6 +174,20 @@ describe.each(LINES)('n8n %s', (line) => {
 			// the credential test logs in afresh; the branch list uses the stored session
 			expect(logins).toBe(2);
 			expect(failedLogins).toBe(1);
+
+			// When the test's Who Am I call fails, the credential's rules word it as a workflow would.
+			// n8n 1.x drops the cause of the error its test gets, so it words a failing status itself.
+			await sim.fault({ route: 'GET /protected/whoami', count: 1, status: 502 });
+			const gateway = (await rest('credentials/test', goodTest)).body.data;
+			results['editor: credential test, Who Am I 502'] = gateway.message;
+			expect(gateway).toEqual({
+				status: 'Error',
+				message: line === '1.x' ? 'Bad gateway - the service failed to handle your request' : 'The AMPAREX server failed to answer the request (HTTP 502)',
+			});
+			await sim.fault({ route: 'GET /protected/whoami', count: 1, html: true });
+			const page = (await rest('credentials/test', goodTest)).body.data;
+			results['editor: credential test, HTML page'] = page.message;
+			expect(page).toEqual({ status: 'Error', message: 'AMPAREX answered with a web page instead of JSON (HTTP 200)' });
 		} finally {
 			await server.stop();
 		}

@@ -105,6 +105,28 @@ describe('credential test in the editor', () => {
 		expect((await sim.stats()).requests).toEqual({ 'POST /login': 1, 'POST /protected/axlogin': 1, 'GET /protected/whoami': 1 });
 	});
 
+	test.each([
+		[{ status: 502 }, 'The AMPAREX server failed to answer the request (HTTP 502)'],
+		[{ status: 402 }, 'AMPAREX refused the call: the API is not activated or the call limit is used up (402)'],
+		[{ status: 403 }, 'The AMPAREX user is not allowed to make this call (403)'],
+		[{ html: true }, 'AMPAREX answered with a web page instead of JSON (HTTP 200)'],
+		[{ plainText: true }, 'AMPAREX answered with something instead of JSON (HTTP 200)'],
+	])('a Who Am I that fails after the login (%o) says what a workflow says', async (fault, message) => {
+		const n8n = new N8nInstance();
+		n8n.addCredential('amparex', demoCredential(sim.baseUrl));
+		await sim.fault({ route: 'GET /protected/whoami', count: 1, ...fault });
+		expect(await n8n.testCredential()).toMatchObject({ status: 'Error', message });
+		expect((await sim.stats()).requests).toEqual({ 'POST /login': 1, 'GET /protected/whoami': 1 });
+	});
+
+	test('the rules are the node’s messages: one per HTTP status, then two for answers that are not JSON', () => {
+		const rules = /** @type {any[]} */ (credential.test.rules);
+		const byStatus = rules.filter((rule) => rule.type === 'responseCode');
+		expect(byStatus.map((rule) => rule.properties.value)).toEqual([400, 401, 402, 403, 404, 405, 408, 409, 422, 429, 500, 501, 502, 503, 504]);
+		expect(byStatus.find((rule) => rule.properties.value === 503).properties.message).toBe('The AMPAREX server failed to answer the request (HTTP 503)');
+		expect(rules.slice(byStatus.length).map((rule) => rule.type)).toEqual(['responseSuccessBody', 'responseSuccessBody']);
+	});
+
 	test('a Branch ID AMPAREX does not know: the message names the branch setting', async () => {
 		const n8n = new N8nInstance();
 		n8n.addCredential('amparex', demoCredential(sim.baseUrl, { branchId: 'no-such-branch' }));

@@ -8,6 +8,8 @@
  * credential, and resolving the generic `authenticate` expressions.
  */
 const util = require('node:util');
+// n8n's credential tester reads the test's body rules with lodash's `get`
+const get = require('lodash/get');
 
 /** What n8n writes while the tests run (its logger, the console, the process output), searched for secrets. */
 const logLines = /** @type {string[]} */ ([]);
@@ -305,7 +307,8 @@ class N8nInstance {
 	/**
 	 * The editor's "Test" button, as n8n's CLI runs it: a temporary noOp node with `temp: ''`
 	 * makes preAuthentication log in afresh, then the credential's `test` request is sent with
-	 * its expressions resolved by n8n and `authenticate` applied.
+	 * its expressions resolved by n8n and `authenticate` applied, and its result is worded as
+	 * n8n's `CredentialsTester.runRequestTest` words it: by the test's `rules` where one matches.
 	 */
 	async testCredential(/** @type {string} */ id = 'amparex') {
 		const testNode = /** @type {any} */ ({
@@ -320,20 +323,28 @@ class N8nInstance {
 		const { workflow } = this.workflow([{ name: 'AMPAREX', parameters: { operation: 'whoAmI' } }]);
 		const context = new LoadOptionsContext(workflow, workflow.getNode('AMPAREX'), this.additionalData(undefined, 'test'), 'credentials');
 		const credentials = this.store.read(id);
+		const { request, rules = [] } = this.credentialsHelper.type.test;
+		/** @type {Record<string, unknown>} */
+		const resolved = {};
+		let body;
 		try {
 			await this.credentialsHelper.preAuthentication({ helpers: context.helpers }, credentials, 'amparexApi', testNode, false);
-			const { request } = this.credentialsHelper.type.test;
-			/** @type {Record<string, unknown>} */
-			const resolved = {};
 			for (const [key, value] of Object.entries(request)) {
 				resolved[key] = workflow.expression.getSimpleParameterValue(testNode, value, 'internal', { $credentials: credentials }, undefined, '');
 			}
-			const options = await this.credentialsHelper.authenticate(credentials, 'amparexApi', { ...resolved, json: true }, workflow, testNode);
-			await context.helpers.httpRequest(options);
-			return { status: 'OK', message: 'Connection successful!', request: resolved };
+			const options = await this.credentialsHelper.authenticate(credentials, 'amparexApi', resolved, workflow, testNode);
+			body = await context.helpers.httpRequest(options);
 		} catch (error) {
-			return { status: 'Error', message: /** @type {Error} */ (error).message, error };
+			const { response, code, message } = /** @type {any} */ (error);
+			if (response) {
+				const rule = rules.find((/** @type {any} */ r) => r.type === 'responseCode' && r.properties.value === response.status);
+				return { status: 'Error', message: rule?.properties.message ?? (response.statusText || `Received HTTP status code: ${response.status}`), error };
+			}
+			return { status: 'Error', message: code ?? message, error };
 		}
+		const rule = rules.find((/** @type {any} */ r) => r.type === 'responseSuccessBody' && get(body, r.properties.key) === r.properties.value);
+		if (rule) return { status: 'Error', message: rule.properties.message };
+		return { status: 'OK', message: 'Connection successful!', request: resolved };
 	}
 
 	/** The editor's branch list of Switch Branch, through n8n-core's LoadOptionsContext. */

@@ -1,4 +1,11 @@
-import type { INode, INodeParameters, JsonObject } from 'n8n-workflow';
+import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
+	INode,
+	INodeParameters,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 export type AmparexErrorKind =
@@ -314,6 +321,33 @@ export function toAmparexError(error: unknown, context: ErrorContext): AmparexEr
 		return AmparexError.notJson(failure.status, failure.body);
 	}
 	return mapped;
+}
+
+/** The answers the credential test's Who Am I call may meet: the spec's, and those of proxies. */
+const CREDENTIAL_TEST_STATUSES = [400, 401, 402, 403, 404, 405, 408, 409, 422, 429, 500, 501, 502, 503, 504];
+
+/**
+ * Rules for the credential's declarative test. Without them n8n shows the HTTP status text
+ * ("Internal Server Error") when the test's Who Am I call fails, and passes any 200 answer.
+ * With them the test says what a workflow says (its login already fails with these messages).
+ */
+export function credentialTestRules(): ICredentialTestRequest['rules'] {
+	const byStatus = CREDENTIAL_TEST_STATUSES.map(
+		(status): IAuthenticateRuleResponseCode => ({
+			type: 'responseCode',
+			properties: { value: status, message: fromStatus(status, { phase: 'call' }, '').message },
+		}),
+	);
+	// n8n reads `key` with lodash's `get`, and an answer that is not JSON reaches it as a string:
+	// its first character is "<" for a web page, its `constructor.name` is "String" (a JSON
+	// answer's is "Object" or "Array"). n8n applies the first rule that matches.
+	const notJson = (key: string, value: string, body: string): IAuthenticateRuleResponseSuccessBody => ({
+		type: 'responseSuccessBody',
+		properties: { key, value, message: AmparexError.notJson(200, body).message },
+	});
+	const bodyRules = [notJson('0', '<', '<html>'), notJson('constructor.name', 'String', '')];
+	// n8n checks each rule by its `type`; the declared type allows only one kind per list.
+	return [...byStatus, ...bodyRules] as unknown as ICredentialTestRequest['rules'];
 }
 
 /** The node's fields that hold secrets: a pincode, another user's password, a token. */
