@@ -89,7 +89,7 @@ test(`queue mode, 1 main + 2 workers: ${EXECUTIONS} executions, sessions revoked
 	const ran = workers.map((worker) => (worker.cli.log.match(/Worker started execution/g) ?? []).length);
 	expect(ran.reduce((a, b) => a + b, 0)).toBe(EXECUTIONS);
 	for (const count of ran) expect(count).toBeGreaterThan(0);
-	for (const process of [main.server, ...workers.map((worker) => worker.server)]) expect(process.exitCode()).toBeNull();
+	for (const instance of [main.server, ...workers.map((worker) => worker.server)]) expect(instance.exitCode()).toBeNull();
 
 	const stats = await sim.stats();
 	const logins = stats.requests['POST /login'] ?? 0;

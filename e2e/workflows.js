@@ -132,13 +132,16 @@ function benchWorkflows(baseUrl, tenant) {
 					url: `${baseUrl}/alias/${encodeURIComponent(tenant.alias)}/login`,
 					...headers({ username: tenant.serviceAccount.username, password: tenant.serviceAccount.password }),
 				}),
-				node('bh-2', 'Items', 'n8n-nodes-base.set', {
-					assignments: { assignments: [{ id: 'items', name: 'items', value: "={{ $('Webhook').first().json.body.items }}", type: 'array' }] },
-					options: {},
-				}),
+				{
+					...node('bh-2', 'Items', 'n8n-nodes-base.set', {
+						assignments: { assignments: [{ id: 'items', name: 'items', value: "={{ $('Webhook').first().json.body.items }}", type: 'array' }] },
+						options: {},
+					}),
+					typeVersion: 3.4,
+				},
 				node('bh-3', 'Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'items', options: {} }),
 				http('bh-4', 'Who Am I', { method: 'GET', url: whoAmIUrl, ...headers({ Authorization: "=Bearer {{ $('Login').first().json.value }}" }) }),
-			].map((n) => (n.type === 'n8n-nodes-base.set' ? { ...n, typeVersion: 3.4 } : n)),
+			],
 			{ splitFirst: false },
 		),
 		webhookChain('bench-http-credential', [

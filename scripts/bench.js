@@ -18,7 +18,7 @@ const { N8nCli, packTarball } = require('../e2e/n8n');
 const { launch } = require('../e2e/instance');
 const { credentials, benchWorkflows } = require('../e2e/workflows');
 const { createSimulator } = require('../simulator/server');
-const demoConfig = require('../simulator/demo-config.json');
+const { UNLIMITED_TENANT } = require('../test/helpers/simulator');
 
 const PORT = 5710;
 const EXECUTIONS = [1, 10, 100];
@@ -45,7 +45,7 @@ async function main() {
 	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }));
 
 	// latency 0, a quota that does not run out, tokens valid for the spec's 60 minutes
-	const tenant = { ...demoConfig.tenants[0], callLimit: 100_000_000 };
+	const tenant = UNLIMITED_TENANT;
 	const simulator = createSimulator({ tokenValiditySeconds: 3600, tenants: [tenant] });
 	const baseUrl = await simulator.listen(0, '127.0.0.1');
 	const stats = () => structuredClone(simulator.state.snapshot());

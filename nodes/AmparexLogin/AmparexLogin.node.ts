@@ -9,7 +9,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { operationProperty, operations } from './actions';
 import { optionsCollection } from './actions/common';
 import { searchBranches } from './listSearch/searchBranches';
-import { isAmparexError, toNodeApiError, withoutSecrets } from './transport/errors';
+import { isAmparexError, operationError, toNodeApiError } from './transport/errors';
 import type { AmparexCredentials } from './transport/request';
 import { CREDENTIAL_TYPE } from './transport/request';
 
@@ -45,8 +45,8 @@ export class AmparexLogin implements INodeType {
 			? operations[operation].execute
 			: undefined;
 		if (!run) {
-			throw new NodeOperationError(
-				withoutSecrets(this.getNode()),
+			throw operationError(
+				this.getNode(),
 				`The operation "${operation}" is not supported by the AMPAREX Login node`,
 				{
 					description:
@@ -71,7 +71,7 @@ export class AmparexLogin implements INodeType {
 						? error
 						: isAmparexError(error)
 							? toNodeApiError(this.getNode(), error, itemIndex)
-							: new NodeOperationError(withoutSecrets(this.getNode()), error as Error, { itemIndex });
+							: operationError(this.getNode(), error as Error, { itemIndex });
 				if (this.continueOnFail()) {
 					results.push({
 						json: { error: failure.message, description: failure.description ?? null },

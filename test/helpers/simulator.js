@@ -41,7 +41,7 @@ async function startSimulator(/** @type {any} */ config = testConfig(), /** @typ
 	const simulator = createSimulator(config, options);
 	const baseUrl = await simulator.listen(0, '127.0.0.1');
 	const origin = new URL(baseUrl).origin;
-	const control = async (/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) => {
+	const control = async (/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body = undefined) => {
 		const response = await request(`${origin}/__simulator/${path}`, {
 			method,
 			headers: { 'content-type': 'application/json' },

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { amparexApiRequest } from '../transport/api';
-import { withoutSecrets } from '../transport/errors';
+import { operationError } from '../transport/errors';
 import type { AmparexCredentials } from '../transport/request';
 import { callOptions, tokenOutput } from './common';
 
@@ -27,7 +26,7 @@ export async function execute(
 ): Promise<IDataObject> {
 	const pincode = String(this.getNodeParameter('pincode', itemIndex, '')).trim();
 	if (pincode === '') {
-		throw new NodeOperationError(withoutSecrets(this.getNode()), 'Pincode is empty', {
+		throw operationError(this.getNode(), 'Pincode is empty', {
 			description: 'Enter the AMPAREX pincode of the user to change to.',
 			itemIndex,
 		});

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { amparexApiRequest } from '../transport/api';
-import { withoutSecrets } from '../transport/errors';
+import { operationError } from '../transport/errors';
 import type { AmparexCredentials } from '../transport/request';
 import { BRANCH_LOGIN_PATH, branchLoginQuery } from '../transport/session';
 import { callOptions, tokenOutput } from './common';
@@ -83,7 +82,7 @@ export async function execute(
 		this.getNodeParameter('branchId', itemIndex, '', { extractValue: true }) ?? '',
 	).trim();
 	if (branchId === '') {
-		throw new NodeOperationError(withoutSecrets(this.getNode()), 'No branch chosen', {
+		throw operationError(this.getNode(), 'No branch chosen', {
 			description: 'Pick a branch from the list, or enter a Branch ID.',
 			itemIndex,
 		});
@@ -94,7 +93,7 @@ export async function execute(
 		: credentials.username;
 	const password = otherUser ? String(this.getNodeParameter('password', itemIndex, '')) : credentials.password;
 	if (otherUser && (username === '' || password === '')) {
-		throw new NodeOperationError(withoutSecrets(this.getNode()), 'Username or password of the other AMPAREX user is empty', {
+		throw operationError(this.getNode(), 'Username or password of the other AMPAREX user is empty', {
 			description: 'Enter both, or choose "User of the Credential" under AMPAREX User.',
 			itemIndex,
 		});

@@ -6,7 +6,7 @@ import type {
 	INodeParameters,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 export type AmparexErrorKind =
 	| 'invalidConfiguration'
@@ -369,6 +369,15 @@ export function withoutSecrets(node: INode): INode {
 			}),
 		);
 	return { ...node, parameters: mask(node.parameters) };
+}
+
+/** A failure of the node's own checks (an empty field, an unknown operation), naming the masked node. */
+export function operationError(
+	node: INode,
+	error: string | Error,
+	options: { description?: string; itemIndex?: number } = {},
+): NodeOperationError {
+	return new NodeOperationError(withoutSecrets(node), error, options);
 }
 
 /** The error a node throws or puts into an item: only the safe fields, nothing of the request. */

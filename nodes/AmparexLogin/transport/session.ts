@@ -22,7 +22,16 @@ const REJECTED_LOGIN_HOLD_MS = 10 * 60_000;
  * would otherwise send its own. Network failures and 5xx are retried at once.
  */
 const FAILED_LOGIN_HOLD_MS = 10_000;
-const HELD_LOGIN_FAILURES: ReadonlySet<AmparexErrorKind> = new Set(['unknownAlias', 'notFound', 'paymentRequired', 'forbidden', 'invalidRequest', 'notJson']);
+/** How long a failed login is not sent again, by how AMPAREX answered it; other failures: not held. */
+const LOGIN_FAILURE_HOLD_MS: Partial<Record<AmparexErrorKind, number>> = {
+	loginRejected: REJECTED_LOGIN_HOLD_MS,
+	unknownAlias: FAILED_LOGIN_HOLD_MS,
+	notFound: FAILED_LOGIN_HOLD_MS,
+	paymentRequired: FAILED_LOGIN_HOLD_MS,
+	forbidden: FAILED_LOGIN_HOLD_MS,
+	invalidRequest: FAILED_LOGIN_HOLD_MS,
+	notJson: FAILED_LOGIN_HOLD_MS,
+};
 /**
  * A fresh login is handed, for this long, to callers that read the credential before n8n stored
  * its token: they hold an empty token, or the token that this login replaced.
@@ -171,10 +180,9 @@ export async function obtainSessionToken(
 			},
 			(error: unknown) => {
 				fresh.delete(key);
-				if (error instanceof AmparexError && error.kind === 'loginRejected') {
-					rejected.set(key, { at: Date.now(), holdMs: REJECTED_LOGIN_HOLD_MS, error });
-				} else if (error instanceof AmparexError && HELD_LOGIN_FAILURES.has(error.kind)) {
-					rejected.set(key, { at: Date.now(), holdMs: FAILED_LOGIN_HOLD_MS, error });
+				if (error instanceof AmparexError) {
+					const holdMs = LOGIN_FAILURE_HOLD_MS[error.kind];
+					if (holdMs) rejected.set(key, { at: Date.now(), holdMs, error });
 				}
 				throw error;
 			},
